@@ -1,0 +1,205 @@
+"""The manual's schema. Pydantic gives each mistake a precise path, which the loader turns into a line."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from knowledge.text import Text
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Domain(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: Text
+    description: Text | None = None
+
+
+class Group(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: Text
+
+
+class QuestionType(StrEnum):
+    INT = "int"
+    MONEY = "money"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    INT_LIST = "int_list"
+
+
+class Choice(Strict):
+    value: str = Field(pattern=ID_PATTERN)
+    label: Text
+    help: Text | None = None
+
+
+class Implied(Strict):
+    """An answer that follows from others (one person in the household → lives alone)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    if_: Any = Field(alias="if")
+    value: Any
+
+
+class Question(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    type: QuestionType
+    text: Text
+    short: Text = Field(description="a label for reasons and summaries, e.g. 나이 / Age")
+    help: Text | None = None
+    example: Text | None = None
+    unit: Text | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    min: int | None = None
+    max: int | None = None
+    ask_if: Any = None
+    when_not_asked: Any = None
+    implied: list[Implied] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> Question:
+        has_choices = self.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE)
+        if has_choices and not self.choices:
+            raise ValueError(f"a {self.type.value} question needs 'choices'")
+        if not has_choices and self.choices:
+            raise ValueError(f"a {self.type.value} question cannot have 'choices'")
+        values = [c.value for c in self.choices]
+        if len(values) != len(set(values)):
+            raise ValueError("choice values must be unique")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+    def choice(self, value: str) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+
+class SourceRef(Strict):
+    """`as_of` is when the figure was last checked as current; `published` is the source's own date."""
+
+    title: str
+    url: str | None = None
+    as_of: dt.date
+    published: dt.date | None = None
+
+
+ParamValue = float | int | dict[str, float | int]
+
+
+class Parameter(Strict):
+    """A dated figure, OpenFisca style: the value in force on a date is the latest one not after it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: Text
+    unit: str = Field(description="KRW/month, KRW, KRW/year, percent, years …")
+    by: str | None = Field(default=None, description="answer id whose value keys the table")
+    extend_by_last_step: bool = Field(
+        default=False,
+        description="integer keys beyond the table grow by the last step (기준 중위소득 8인 이상)",
+    )
+    values: dict[dt.date, ParamValue]
+    sources: list[SourceRef] = Field(min_length=1)
+    verify: bool = False
+    note: Text | None = None
+
+    _dates: list[dt.date] = PrivateAttr(default_factory=list)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _keys_as_str(cls, raw: Any) -> Any:
+        if isinstance(raw, dict):
+            return {
+                k: ({str(kk): vv for kk, vv in v.items()} if isinstance(v, dict) else v)
+                for k, v in raw.items()
+            }
+        return raw
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        if not self.values:
+            raise ValueError("a parameter needs at least one dated value")
+        tables = {isinstance(v, dict) for v in self.values.values()}
+        if len(tables) > 1:
+            raise ValueError("every dated value must be a table, or none of them")
+        if (True in tables) != (self.by is not None):
+            raise ValueError("a table of values needs 'by' (the answer that keys it), a single value must not")
+        self._dates = sorted(self.values)
+        return self
+
+    def in_force(self, on: dt.date) -> tuple[dt.date, ParamValue] | None:
+        i = bisect.bisect_right(self._dates, on)
+        if i == 0:
+            return None
+        start = self._dates[i - 1]
+        return start, self.values[start]
+
+    def lookup(self, on: dt.date, key: str | None = None) -> float | int | None:
+        """The figure in force on `on` (for `key` of a table); None when nothing is in force."""
+        found = self.in_force(on)
+        if found is None:
+            return None
+        value = found[1]
+        if not isinstance(value, dict):
+            return value
+        if key is None:
+            return None
+        if key in value:
+            return value[key]
+        if self.extend_by_last_step and key.isdigit():
+            numeric = sorted(int(k) for k in value if k.isdigit())
+            n = int(key)
+            if len(numeric) >= 2 and n > numeric[-1]:
+                last, prev = value[str(numeric[-1])], value[str(numeric[-2])]
+                return last + (last - prev) * (n - numeric[-1])
+        return None
+
+
+def percent_of(amount: float | int, percent: float | int) -> int:
+    """Thresholds are rounded to the won, half up, as the 고시 tables are."""
+    exact = Decimal(str(amount)) * Decimal(str(percent)) / Decimal(100)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class Apply(Strict):
+    where: Text
+    online: Text | None = None
+    url: str | None = None
+    documents: list[Text] = Field(default_factory=list)
+    phone: str | None = None
+    note: Text | None = None
+
+
+class Program(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: Text
+    domain: str
+    groups: list[str] = Field(min_length=1)
+    summary: Text
+    benefit: Text
+    rule: Any
+    rule_text: Text | None = Field(default=None, description="who is eligible, in plain words")
+    apply: Apply
+    sources: list[SourceRef] = Field(min_length=1)
+    verify: bool = False
+    verify_note: Text | None = None
+    keywords: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    local: str | None = Field(default=None, description="set by the loader: the overlay it came from")
+    order: int = 0
+
+    @property
+    def as_of(self) -> dt.date:
+        return max(s.as_of for s in self.sources)
