@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from knowledge.loader import load_manual
+from knowledge.manual import DEFAULT_DIR, Manual
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DISTRICT = DEFAULT_DIR / "local" / "example-district"
+CONSULT_DATE = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def manual() -> Manual:
+    """The shipped national manual, loaded once: it is immutable."""
+    loaded, _ = load_manual()
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def manual_with_local() -> Manual:
+    loaded, _ = load_manual(overlays=[EXAMPLE_DISTRICT])
+    return loaded
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return CONSULT_DATE
