@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ CONSULT_DATE = dt.date(2026, 11, 24)
 
 @pytest.fixture(scope="session")
 def manual() -> Manual:
-    """The shipped national manual, loaded once: it is immutable."""
-    loaded, _ = load_manual()
+    """The national manual (MANUAL_DIR if set, else the shipped one), loaded once: it is immutable."""
+    loaded, _ = load_manual(os.environ.get("MANUAL_DIR") or None)
     return loaded
 
 

@@ -1,0 +1,1 @@
+"""Composition: settings, the command line, building the Telegram application, console mode."""

@@ -1,0 +1,190 @@
+"""A Bot API answered in-process: console mode and tests talk to it instead of Telegram.
+
+It keeps what a chat would show (messages with their buttons, edited in place) and records every
+call, so a test can assert on what the bot said and the console can print it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {"id": 900000001, "is_bot": True, "first_name": "복지안내", "username": "bokji_local_bot",
+            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Shown:
+    """A message as the chat shows it now."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)  # rows of (label, callback_data)
+    document: str | None = None
+
+    def flat_buttons(self) -> list[tuple[str, str]]:
+        return [b for row in self.buttons for b in row]
+
+
+class LocalBotAPI:
+    """Answers Bot API methods the bot uses; unknown methods fail loudly so gaps are noticed."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.chats: dict[int, list[Shown]] = {}
+        self.files: dict[str, bytes] = {}
+        self._ids = itertools.count(1000)
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+
+    # -- what the chat shows
+    def messages(self, chat_id: int) -> list[Shown]:
+        return self.chats.get(chat_id, [])
+
+    def last(self, chat_id: int) -> Shown:
+        return self.messages(chat_id)[-1]
+
+    def find(self, chat_id: int, message_id: int) -> Shown | None:
+        return next((m for m in self.messages(chat_id) if m.message_id == message_id), None)
+
+    # -- the API
+    def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
+        self.calls.append(Call(method, params))
+        name = method.lower()
+        if name == "getme":
+            return BOT_USER
+        if name in ("setmycommands", "deletemycommands", "deletewebhook", "setwebhook", "answercallbackquery",
+                    "sendchataction", "close", "logout"):
+            if name == "setmycommands":
+                self.commands[str(params.get("language_code", ""))] = _decode(params.get("commands", []))
+            return True
+        if name == "getupdates":
+            return []
+        if name == "getwebhookinfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if name in ("sendmessage", "senddocument", "sendphoto"):
+            return self._send(name, params, files or {})
+        if name in ("editmessagetext", "editmessagereplymarkup"):
+            return self._edit(name, params)
+        if name == "deletemessage":
+            chat = self.chats.get(int(params["chat_id"]), [])
+            self.chats[int(params["chat_id"])] = [m for m in chat if m.message_id != int(params["message_id"])]
+            return True
+        raise LookupError(f"local Bot API does not implement {method}")
+
+    def _send(self, name: str, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        text = str(params.get("text") or params.get("caption") or "")
+        shown = Shown(next(self._ids), chat_id, text, _buttons(params.get("reply_markup")))
+        if name != "sendmessage":
+            for filename, content in files.items():
+                self.files[filename] = content
+                shown.document = filename
+        self.chats.setdefault(chat_id, []).append(shown)
+        return self._message(shown, params)
+
+    def _edit(self, name: str, params: dict[str, Any]) -> dict[str, Any] | bool:
+        chat_id = int(params["chat_id"])
+        shown = self.find(chat_id, int(params["message_id"]))
+        if shown is None:
+            raise LookupError("message to edit not found")
+        if name == "editmessagetext":
+            shown.text = str(params["text"])
+        shown.buttons = _buttons(params.get("reply_markup"))
+        return self._message(shown, params)
+
+    @staticmethod
+    def _message(shown: Shown, params: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": shown.message_id, "date": int(time.time()),
+            "chat": {"id": shown.chat_id, "type": "private"}, "from": BOT_USER, "text": shown.text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = _decode(params["reply_markup"])
+        return message
+
+
+def _decode(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
+    data = _decode(markup) if markup else {}
+    rows = data.get("inline_keyboard", []) if isinstance(data, dict) else []
+    return [[(b["text"], b.get("callback_data") or b.get("url", "")) for b in row] for row in rows]
+
+
+class LocalRequest(BaseRequest):
+    """A python-telegram-bot request object that answers from a LocalBotAPI instead of the network."""
+
+    def __init__(self, api: LocalBotAPI) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data and request_data.contains_files:
+            for part in request_data.multipart_data.values():
+                filename, content = part[0], part[1]
+                files[str(filename)] = content if isinstance(content, bytes) else bytes(content)
+        try:
+            result = self.api.handle(api_method, params, files)
+        except LookupError as exc:
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": str(exc)}).encode()
+        return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
+
+
+class Updates:
+    """Builds the updates a Telegram client would send, for the console and for tests."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self._ids = itertools.count(1)
+
+    def _user(self, user_id: int, language: str) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "사용자", "language_code": language}
+
+    def message(self, chat_id: int, text: str, *, user_id: int | None = None, language: str = "ko") -> Update:
+        uid = user_id if user_id is not None else chat_id
+        payload: dict[str, Any] = {
+            "message_id": next(self._ids) + 500000, "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"}, "from": self._user(uid, language), "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            payload["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return Update.de_json({"update_id": next(self._ids), "message": payload}, self.bot)
+
+    def callback(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
+                 language: str = "ko") -> Update:
+        uid = user_id if user_id is not None else chat_id
+        message = {"message_id": message_id, "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": "…"}
+        query = {"id": str(next(self._ids)), "from": self._user(uid, language), "chat_instance": str(chat_id),
+                 "data": data, "message": message}
+        return Update.de_json({"update_id": next(self._ids), "callback_query": query}, self.bot)

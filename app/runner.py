@@ -1,0 +1,74 @@
+"""Start the bot in the mode the command line asked for."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from app.settings import Settings
+from storage import repo
+from storage.db import Database
+from storage.models import Channel, Role
+
+log = logging.getLogger(__name__)
+
+
+def dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "users":
+        return users(settings, args)
+    if args.command == "console":
+        return console(settings, Role(args.role), args.lang)
+    if args.command in ("run", "webhook"):
+        return telegram(settings, webhook=args.command == "webhook")
+    raise SystemExit(f"unknown command {args.command}")
+
+
+def users(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    db.upgrade()
+    with db.session() as s:
+        if args.users_command == "add":
+            user = repo.set_role(s, args.telegram_id, Role(args.role))
+            print(f"{user.telegram_id}: {user.role}")
+        else:
+            for user in repo.list_users(s):
+                print(f"{user.telegram_id}\t{user.role}\t{user.language}")
+    return 0
+
+
+def console(settings: Settings, role: Role, language: str) -> int:
+    from app.console import run_console
+    from app.telegram_app import build_services
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
+    services = build_services(settings, Channel.CONSOLE)
+    return asyncio.run(run_console(services, role, language))
+
+
+def telegram(settings: Settings, webhook: bool) -> int:
+    from app.telegram_app import build_application, build_services
+
+    if settings.telegram_bot_token is None:
+        if webhook:
+            print("webhook mode needs TELEGRAM_BOT_TOKEN", file=sys.stderr)
+            return 2
+        # The quick start runs this with no token: give the same bot in the terminal instead.
+        print("TELEGRAM_BOT_TOKEN is not set: starting console mode (no network).", file=sys.stderr)
+        return console(settings, Role.RESIDENT, settings.default_language.value)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(build_services(settings))
+    if not webhook:
+        app.run_polling(allowed_updates=["message", "callback_query"])
+        return 0
+    if not settings.webhook_url or settings.webhook_secret is None:
+        print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+        return 2
+    app.run_webhook(
+        listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
+        webhook_url=settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=["message", "callback_query"],
+    )
+    return 0

@@ -1,0 +1,54 @@
+"""Build the python-telegram-bot Application: the same one for Telegram, webhook, console and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from app.processor import PerChatUpdateProcessor
+from app.services import Services
+from app.settings import Settings
+from handlers import register, set_commands
+from knowledge.loader import load_manual
+from knowledge.manual import DEFAULT_DIR
+from knowledge.search import SearchIndex
+from storage.db import Database
+from storage.models import Channel
+
+LOCAL_TOKEN = "1:LOCAL"  # the console's bot never reaches Telegram, but the library wants a token
+
+
+def build_services(settings: Settings, channel: Channel = Channel.TELEGRAM, db: Database | None = None) -> Services:
+    manual, _ = load_manual(settings.manual_dir or DEFAULT_DIR, settings.local_manual_dirs)
+    database = db or Database(settings.database_url)
+    database.upgrade()
+    return Services(settings, manual, database, SearchIndex.build(manual), channel)
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    with_updater: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    settings = services.settings
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else LOCAL_TOKEN
+    builder: Any = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .post_init(set_commands)
+    )
+    if settings.telegram_api_file_url:
+        builder = builder.base_file_url(settings.telegram_api_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not with_updater:
+        builder = builder.updater(None)
+    app: Application = builder.build()  # type: ignore[type-arg]
+    app.bot_data["services"] = services
+    register(app)
+    return app

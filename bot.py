@@ -1,0 +1,71 @@
+"""Entry point: parse the command line, load settings, hand over. No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import cli
+from app.settings import Settings
+
+
+def _manual_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--manual", help="manual directory (default: MANUAL_DIR or the shipped manual)")
+    parser.add_argument("--local", action="append", help="a district overlay directory (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bokji-bot", description="Welfare-guidance bot for 동 행정복지센터")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="the bot on Telegram, long polling (TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("webhook", help="the bot behind a webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+    console = sub.add_parser("console", help="the same bot in this terminal: no token, no network")
+    console.add_argument("--as", dest="role", default="resident", choices=["resident", "staff", "coordinator", "admin"],
+                         help="try the bot with this role (staff training)")
+    console.add_argument("--lang", default="ko", choices=["ko", "en"])
+
+    validate = sub.add_parser("validate", help="check the manual; exit 1 with file:line messages on errors")
+    _manual_options(validate)
+
+    screen = sub.add_parser("screen", help="verdicts for every programme from an answers JSON file")
+    screen.add_argument("--answers", required=True, help="JSON object: answer id → value")
+    screen.add_argument("--as-of", help="consultation date, YYYY-MM-DD (default today)")
+    screen.add_argument("--json", action="store_true", help="machine-readable output")
+    screen.add_argument("--lang", default="ko", choices=["ko", "en"])
+    _manual_options(screen)
+
+    search = sub.add_parser("search", help="programmes matching free text")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--lang", default="ko", choices=["ko", "en"])
+    _manual_options(search)
+
+    users = sub.add_parser("users", help="register staff, coordinators and admins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="give a Telegram user a role")
+    add.add_argument("--role", required=True, choices=["resident", "staff", "coordinator", "admin"])
+    add.add_argument("--telegram-id", required=True, type=int)
+    users_sub.add_parser("list", help="registered users and their roles")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.command == "validate":
+        return cli.cmd_validate(settings, args)
+    if args.command == "screen":
+        return cli.cmd_screen(settings, args)
+    if args.command == "search":
+        return cli.cmd_search(settings, args)
+    from app import runner
+
+    return runner.dispatch(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

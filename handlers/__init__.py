@@ -1,0 +1,45 @@
+"""python-telegram-bot adapters. `register` wires every handler into an Application."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers import consult, programs, staff, start
+from handlers.callbacks import Action
+from handlers.errors import on_error
+from handlers.guard import COMMANDS
+from handlers.route import Reply, Turn, route
+
+CALLBACKS = {Action.MENU: start.on_menu, **consult.ACTION_HANDLERS, **programs.ACTION_HANDLERS,
+             **staff.ACTION_HANDLERS}
+
+
+def on_callback(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    return CALLBACKS[turn.callback.action](turn)
+
+
+COMMAND_HANDLERS = {
+    "start": start.on_start, "help": start.on_help, "lang": start.on_lang, "cancel": start.on_cancel,
+    "household": staff.on_household_command,
+}
+
+MENU_COMMANDS = {
+    "ko": [("start", "처음 화면"), ("help", "도움말"), ("lang", "English"), ("cancel", "상담 멈추기")],
+    "en": [("start", "Home"), ("help", "Help"), ("lang", "한국어"), ("cancel", "Stop the consultation")],
+}
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    for name, fn in COMMAND_HANDLERS.items():
+        app.add_handler(CommandHandler(name, route(fn, COMMANDS[name])))
+    app.add_handler(CallbackQueryHandler(route(on_callback)))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, route(start.on_text, COMMANDS["start"])))
+    app.add_error_handler(on_error)
+
+
+async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
+    for lang, commands in MENU_COMMANDS.items():
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
+                                      language_code=None if lang == "ko" else lang)

@@ -1,0 +1,75 @@
+"""The one place that builds and reads callback data.
+
+Callback data comes back from the client and can be forged, so parsing is strict and every
+handler re-checks the caller and the record it names (see guard.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+_ARG = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+
+
+class Action(StrEnum):
+    MENU = "m"          # arg: self | browse | records | lang | resume
+    SCOPE = "s"         # arg: all | <domain id>
+    ANSWER = "a"        # consultation id, question id, value token
+    TOGGLE = "t"        # consultation id, question id, choice value
+    DONE = "d"          # consultation id, question id (multi-choice finished)
+    NAV = "n"           # consultation id, back | skip | restart | help
+    PROGRAM = "p"       # programme id (card)
+    CHECK = "c"         # programme id (consultation scoped to it)
+    DOMAIN = "b"        # domain id (browse)
+    RESULTS = "r"       # consultation id
+    HOUSEHOLD = "h"     # household code | new
+    HSTART = "hs"       # household id, reuse 1 | 0
+
+
+ARITY = {
+    Action.MENU: 1, Action.SCOPE: 1, Action.ANSWER: 3, Action.TOGGLE: 3, Action.DONE: 2, Action.NAV: 2,
+    Action.PROGRAM: 1, Action.CHECK: 1, Action.DOMAIN: 1, Action.RESULTS: 1, Action.HOUSEHOLD: 1,
+    Action.HSTART: 2,
+}
+
+
+class BadCallback(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: Action
+    args: tuple[str, ...]
+
+    def int_arg(self, i: int) -> int:
+        try:
+            return int(self.args[i])
+        except ValueError as exc:
+            raise BadCallback(f"argument {i} is not a number") from exc
+
+
+def build(action: Action, *args: object) -> str:
+    parts = [str(a) for a in args]
+    if len(parts) != ARITY[action] or not all(_ARG.match(p) for p in parts):
+        raise ValueError(f"bad callback arguments for {action.name}: {parts}")
+    data = ":".join([action.value, *parts])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
+    return data
+
+
+def parse(data: str | None) -> Callback:
+    if not data:
+        raise BadCallback("empty callback data")
+    head, *args = data.split(":")
+    try:
+        action = Action(head)
+    except ValueError as exc:
+        raise BadCallback(f"unknown action {head!r}") from exc
+    if len(args) != ARITY[action] or not all(_ARG.match(a) for a in args):
+        raise BadCallback(f"malformed arguments for {action.name}")
+    return Callback(action, tuple(args))

@@ -1,0 +1,133 @@
+"""Guided consultation: scope, answers by button or text, back, skip, restart, help."""
+
+from __future__ import annotations
+
+from app import consult
+from app.consult import Scope, Stale
+from knowledge.model import QuestionType
+from storage import repo
+from storage.models import ConsultationState
+
+from handlers import render
+from handlers.callbacks import Action
+from handlers.common import step_reply
+from handlers.route import Reply, Turn
+from handlers.texts import t
+
+
+def start_consultation(turn: Turn, scope: Scope, household_id: int | None = None,
+                       reuse: bool = False) -> Reply:
+    household = repo.household_by_id(turn.session, household_id) if household_id else None
+    answers = None
+    if household is not None and reuse:
+        answers = repo.reusable_answers(turn.session, household.id, turn.services.settings.reuse_max_age_days)
+    step = consult.start(turn.session, turn.manual, chat_id=turn.chat_id, user=turn.user,
+                         channel=turn.services.channel, language=turn.lang, scope=scope,
+                         household=household, reuse=answers)
+    return step_reply(turn, step)
+
+
+def on_scope(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    value = turn.callback.args[0]
+    if value != "all" and value not in turn.manual.domains:
+        return Reply(notice=t("bad_button", turn.lang))
+    return start_consultation(turn, Scope("all") if value == "all" else Scope("domain", value))
+
+
+def on_check(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    pid = turn.callback.args[0]
+    if pid not in turn.manual.programs:
+        return Reply(notice=t("bad_button", turn.lang))
+    return start_consultation(turn, Scope("program", pid))
+
+
+def _own_consultation(turn: Turn) -> consult.Consultation | None:
+    """The consultation a button names, only if it is this chat's: callback data is never trusted."""
+    assert turn.callback is not None
+    c = repo.get_consultation(turn.session, turn.callback.int_arg(0))
+    if c is None or c.chat_id != turn.chat_id:
+        return None
+    return c
+
+
+def on_answer(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    c = _own_consultation(turn)
+    if c is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    _, qid, token = turn.callback.args
+    question = turn.manual.questions.get(qid)
+    if question is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    if question.type == QuestionType.BOOL and token in ("true", "false"):
+        value: object = token == "true"
+    elif question.type == QuestionType.CHOICE and question.choice(token) is not None:
+        value = token
+    else:
+        return Reply(notice=t("bad_button", turn.lang))
+    return step_reply(turn, consult.answer_value(turn.session, turn.manual, c, qid, value), edit=False)
+
+
+def on_toggle(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    c = _own_consultation(turn)
+    _, qid, choice = turn.callback.args
+    question = turn.manual.questions.get(qid)
+    if c is None or question is None or question.choice(choice) is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    return step_reply(turn, consult.toggle(turn.session, turn.manual, c, qid, choice), edit=True)
+
+
+def on_done(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    c = _own_consultation(turn)
+    if c is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    return step_reply(turn, consult.finish_multi(turn.session, turn.manual, c, turn.callback.args[1]))
+
+
+def on_nav(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    c = _own_consultation(turn)
+    if c is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    what = turn.callback.args[1]
+    if what == "restart":
+        return start_consultation(turn, consult.scope_of(c), c.household_id)
+    if c.state != ConsultationState.ASKING or c.current_question is None:
+        return step_reply(turn, Stale(None))
+    if what == "help":
+        return Reply(messages=[render.question_help(turn.manual.questions[c.current_question], turn.lang)])
+    if what == "skip":
+        return step_reply(turn, consult.skip(turn.session, turn.manual, c, c.current_question))
+    if what == "back":
+        return step_reply(turn, consult.back(turn.session, turn.manual, c))
+    return Reply(notice=t("bad_button", turn.lang))
+
+
+def answer_typed(turn: Turn, c: consult.Consultation, text: str) -> Reply:
+    return step_reply(turn, consult.answer_text(turn.session, turn.manual, c, text, turn.lang))
+
+
+def on_resume(turn: Turn) -> Reply:
+    c = repo.active_consultation(turn.session, turn.chat_id)
+    if c is None or c.current_question is None:
+        return Reply(messages=[render.scope_menu(turn.manual, turn.lang)])
+    return Reply(messages=[render.question(consult.current(turn.manual, c), turn.lang)])
+
+
+def on_results(turn: Turn) -> Reply:
+    c = _own_consultation(turn)
+    if c is None or c.state != ConsultationState.RESULTS:
+        return Reply(notice=t("bad_button", turn.lang))
+    done = consult.Done(c, consult.verdicts_for(turn.manual, c),
+                        sum(1 for v in (c.answers or {}).values() if v is not None))
+    return Reply(messages=render.results(turn.manual, done, turn.lang))
+
+
+ACTION_HANDLERS = {
+    Action.SCOPE: on_scope, Action.CHECK: on_check, Action.ANSWER: on_answer, Action.TOGGLE: on_toggle,
+    Action.DONE: on_done, Action.NAV: on_nav, Action.RESULTS: on_results,
+}

@@ -1,0 +1,52 @@
+"""Programme cards, browsing by domain, and free-text search."""
+
+from __future__ import annotations
+
+from app import consult
+from storage import repo
+from storage.models import ConsultationState
+
+from handlers import render
+from handlers.callbacks import Action
+from handlers.route import Reply, Turn
+from handlers.texts import t
+
+
+def on_program(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    pid = turn.callback.args[0]
+    program = turn.manual.programs.get(pid)
+    if program is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    latest = repo.latest_consultation(turn.session, turn.chat_id)
+    verdict = None
+    if latest is not None and latest.state == ConsultationState.RESULTS:
+        verdict = consult.verdicts_for(turn.manual, latest).get(pid)
+    return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict)])
+
+
+def on_domain(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    domain = turn.callback.args[0]
+    if domain not in turn.manual.domains:
+        return Reply(notice=t("bad_button", turn.lang))
+    return Reply(messages=[render.browse_list(turn.manual, domain, turn.lang)])
+
+
+def search(turn: Turn, query: str) -> Reply:
+    index = turn.services.index
+    hits = index.search(query, limit=5, cutoff=turn.services.settings.search_cutoff)
+    ambiguous = bool(hits) and index.is_ambiguous(hits)
+    if hits and not ambiguous:
+        best = turn.manual.programs[hits[0].program_id]
+        others = [h.program_id for h in hits[1:4]]
+        msg = render.card(turn.manual, best, turn.lang)
+        if others:
+            msg.keyboard += [[(turn.manual.programs[p].name.get(turn.lang), render.build(Action.PROGRAM, p))]
+                             for p in others]
+        return Reply(messages=[msg])
+    return Reply(messages=[render.search_results(turn.manual, query, [h.program_id for h in hits[:5]],
+                                                 ambiguous, turn.lang)])
+
+
+ACTION_HANDLERS = {Action.PROGRAM: on_program, Action.DOMAIN: on_domain}

@@ -1,0 +1,206 @@
+"""The one place that turns domain objects into chat messages (HTML, escaped) and keyboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from app.consult import Ask, Done, Scope
+from knowledge.engine import Status, Verdict
+from knowledge.manual import Manual
+from knowledge.model import Program, Question, QuestionType
+from knowledge.text import Lang
+
+from handlers.callbacks import Action, build
+
+__all__ = ["build"]
+from handlers.texts import t
+
+Keyboard = list[list[tuple[str, str]]]
+LIMIT = 4000  # under Telegram's 4096, leaving room for entities
+MARK = {"yes": "✓", "no": "✗", "unknown": "?"}
+
+
+@dataclass
+class Msg:
+    text: str
+    keyboard: Keyboard = field(default_factory=list)
+
+
+def split(text: str, limit: int = LIMIT) -> list[str]:
+    """Split at line breaks so no message passes Telegram's length limit; tags never span lines here."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            parts.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts
+
+
+def menu(lang: Lang, staff: bool, resume_id: int | None) -> Msg:
+    rows: Keyboard = []
+    if resume_id is not None:
+        rows.append([(t("menu.resume", lang), build(Action.MENU, "resume"))])
+    rows.append([(t("menu.self", lang), build(Action.MENU, "self")),
+                 (t("menu.browse", lang), build(Action.MENU, "browse"))])
+    if staff:
+        rows.append([(t("menu.records", lang), build(Action.MENU, "records"))])
+    rows.append([(t("menu.lang", lang), build(Action.MENU, "lang"))])
+    return Msg(t("greeting", lang), rows)
+
+
+def scope_menu(manual: Manual, lang: Lang) -> Msg:
+    rows: Keyboard = [[(t("scope.all", lang), build(Action.SCOPE, "all"))]]
+    domains = list(manual.domains.values())
+    for i in range(0, len(domains), 2):
+        rows.append([(d.name.get(lang), build(Action.SCOPE, d.id)) for d in domains[i:i + 2]])
+    return Msg(t("scope.ask", lang), rows)
+
+
+def _nav(cid: int, qid: str, lang: Lang, first: bool) -> Keyboard:
+    row = [] if first else [(t("nav.back", lang), build(Action.NAV, cid, "back"))]
+    row.append((t("nav.skip", lang), build(Action.NAV, cid, "skip")))
+    return [row, [(t("nav.restart", lang), build(Action.NAV, cid, "restart")),
+                  (t("nav.help", lang), build(Action.NAV, cid, "help"))]]
+
+
+def question(ask: Ask, lang: Lang) -> Msg:
+    q, cid = ask.question, ask.consultation.id
+    lines = [f"<b>{escape(t('question.head', lang, n=ask.number))}</b>", escape(q.text.get(lang))]
+    rows: Keyboard = []
+    if q.type == QuestionType.BOOL:
+        rows.append([(t("yes", lang), build(Action.ANSWER, cid, q.id, "true")),
+                     (t("no", lang), build(Action.ANSWER, cid, q.id, "false"))])
+    elif q.type == QuestionType.CHOICE:
+        rows.extend([(c.label.get(lang), build(Action.ANSWER, cid, q.id, c.value))] for c in q.choices)
+    elif q.type == QuestionType.MULTI_CHOICE:
+        lines.append(f"<i>{escape(t('question.multi', lang))}</i>")
+        for c in q.choices:
+            mark = "✅ " if c.value in ask.selected else "▫️ "
+            rows.append([(mark + c.label.get(lang), build(Action.TOGGLE, cid, q.id, c.value))])
+        rows.append([(t("multi.done", lang), build(Action.DONE, cid, q.id))])
+    else:
+        example = q.example.get(lang) if q.example else "…"
+        lines.append(f"<i>{escape(t('question.typed', lang, example=example))}</i>")
+    if ask.error:
+        lines.insert(0, f"⚠ {escape(ask.error)}")
+    if ask.offer_way_out:
+        lines.append(f"\n{escape(t('question.way_out', lang))}")
+    first = ask.number <= 1
+    return Msg("\n".join(lines), rows + _nav(cid, q.id, lang, first))
+
+
+def question_help(q: Question, lang: Lang) -> Msg:
+    body = q.help.get(lang) if q.help else t("help.none", lang)
+    return Msg(f"❔ <b>{escape(q.short.get(lang))}</b>\n{escape(body)}")
+
+
+def _verdict_lines(manual: Manual, v: Verdict, lang: Lang, with_reasons: bool = True) -> list[str]:
+    program = manual.programs[v.program]
+    lines = [f"• <b>{escape(program.name.get(lang))}</b>"]
+    if v.status != Status.INELIGIBLE:
+        lines.append(f"  {escape(program.benefit.get(lang))}")
+    if with_reasons:
+        lines.extend(f"  {MARK[r.outcome.value]} {escape(r.text(lang))}" for r in v.reasons)
+    if v.missing:
+        names = ", ".join(manual.questions[q].short.get(lang) for q in v.missing)
+        lines.append(f"  → {escape(t('results.settle', lang, questions=names))}")
+    if program.verify and v.status != Status.INELIGIBLE:
+        lines.append(f"  {escape(t('verify', lang))}")
+    return lines
+
+
+def results(manual: Manual, done: Done, lang: Lang) -> list[Msg]:
+    c = done.consultation
+    date = (c.started_at.date().isoformat() if c.started_at else "")
+    lines = [t("results.head", lang, date=date, n=done.answered)]
+    for status, key in ((Status.ELIGIBLE, "results.eligible"), (Status.UNKNOWN, "results.unknown"),
+                        (Status.INELIGIBLE, "results.ineligible")):
+        group = [v for v in done.verdicts.values() if v.status == status]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"{t(key, lang)} ({len(group)})")
+        for v in group:
+            lines.extend(_verdict_lines(manual, v, lang, with_reasons=status != Status.INELIGIBLE or len(group) < 8))
+    lines.append("")
+    lines.append(f"<i>{escape(t('results.footer', lang))}</i>")
+    buttons: Keyboard = [
+        [(("✅ " if v.status == Status.ELIGIBLE else "❓ ") + manual.programs[v.program].name.get(lang),
+          build(Action.PROGRAM, v.program))]
+        for v in done.verdicts.values() if v.status != Status.INELIGIBLE
+    ]
+    buttons.append([(t("nav.restart", lang), build(Action.NAV, c.id, "restart"))])
+    parts = split("\n".join(lines))
+    messages = [Msg(part) for part in parts]
+    messages[-1].keyboard = buttons
+    return messages
+
+
+def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None = None) -> Msg:
+    lines = [f"<b>{escape(program.name.get(lang))}</b>"]
+    if program.local:
+        lines.append(escape(t("card.local", lang)))
+    lines += [escape(program.summary.get(lang)), "", t("card.benefit", lang), escape(program.benefit.get(lang))]
+    if program.rule_text:
+        lines += ["", t("card.who", lang), escape(program.rule_text.get(lang))]
+    if verdict is not None:
+        lines += ["", t("card.verdict", lang)]
+        lines += [f"{MARK[r.outcome.value]} {escape(r.text(lang))}" for r in verdict.reasons]
+    apply = program.apply
+    lines += ["", t("card.apply", lang), escape(apply.where.get(lang))]
+    if apply.online:
+        lines.append(escape(apply.online.get(lang)) + (f" ({escape(apply.url)})" if apply.url else ""))
+    if apply.note:
+        lines.append(escape(apply.note.get(lang)))
+    if apply.documents:
+        lines += ["", t("card.docs", lang)]
+        lines += [f"• {escape(d.get(lang))}" for d in apply.documents]
+    if apply.phone:
+        lines += ["", escape(t("card.phone", lang, phone=apply.phone))]
+    if program.verify:
+        note = program.verify_note.get(lang) if program.verify_note else ""
+        lines += ["", escape(f"{t('verify', lang)} {note}".strip())]
+    source = max(program.sources, key=lambda s: s.as_of)
+    lines += ["", f"<i>{escape(t('card.source', lang, title=source.title, date=source.as_of.isoformat()))}</i>"]
+    keyboard = [[(t("card.check", lang), build(Action.CHECK, program.id))]]
+    return Msg("\n".join(lines), keyboard)
+
+
+def browse_domains(manual: Manual, lang: Lang) -> Msg:
+    domains = list(manual.domains.values())
+    rows = [[(d.name.get(lang), build(Action.DOMAIN, d.id)) for d in domains[i:i + 2]]
+            for i in range(0, len(domains), 2)]
+    return Msg(t("browse.ask", lang), rows)
+
+
+def browse_list(manual: Manual, domain: str, lang: Lang) -> Msg:
+    name = manual.domains[domain].name.get(lang)
+    rows = [[(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in manual.programs_in(domain)]
+    rows.append([(t("card.check", lang), build(Action.SCOPE, domain))])
+    return Msg(t("browse.list", lang, domain=escape(name)), rows)
+
+
+def search_results(manual: Manual, query: str, program_ids: list[str], ambiguous: bool, lang: Lang) -> Msg:
+    if not program_ids:
+        return Msg(escape(t("search.none", lang, query=query)),
+                   [[(t("menu.browse", lang), build(Action.MENU, "browse"))]])
+    head = t("search.maybe", lang) if ambiguous else t("search.head", lang, query=query)
+    rows = [[(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in program_ids]
+    return Msg(escape(head), rows)
+
+
+def scope_label(manual: Manual, scope: Scope, lang: Lang) -> str:
+    if scope.kind == "domain" and scope.value in manual.domains:
+        return manual.domains[scope.value].name.get(lang)
+    if scope.kind == "program" and scope.value in manual.programs:
+        return manual.programs[scope.value].name.get(lang)
+    return t("scope.all", lang)

@@ -1,0 +1,148 @@
+"""One session per update, the role check, and sending: the frame every handler runs in.
+
+A handler is a plain function Turn → Reply. It runs inside one database transaction that is
+committed before anything is sent, so a slow Bot API never holds a database lock, and a
+conflicting write from another process (StaleDataError) is retried from fresh state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from app.services import Services
+from knowledge.text import Lang
+from storage import repo
+from storage.models import Role, User
+
+from handlers.callbacks import BadCallback, Callback, parse
+from handlers.guard import ACTIONS, may, role_of
+from handlers.render import Keyboard, Msg
+from handlers.texts import t
+
+log = logging.getLogger(__name__)
+RETRIES = 2
+
+
+@dataclass
+class Reply:
+    messages: list[Msg] = field(default_factory=list)
+    edit: Msg | None = None
+    notice: str | None = None
+    document: tuple[str, bytes, str] | None = None  # filename, content, caption
+
+
+@dataclass
+class Turn:
+    services: Services
+    session: Session
+    user: User
+    role: Role
+    lang: Lang
+    chat_id: int
+    text: str | None = None
+    callback: Callback | None = None
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def manual(self) -> Any:
+        return self.services.manual
+
+
+Decide = Callable[[Turn], Reply]
+PTBCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in rows])
+
+
+def _decide(services: Services, update: Update, decide: Decide, allowed: frozenset[Role],
+            callback: Callback | None, args: list[str]) -> Reply:
+    tg_user = update.effective_user
+    chat = update.effective_chat
+    assert tg_user is not None and chat is not None
+    with services.db.session() as s:
+        user = repo.get_user(s, tg_user.id)
+        if user is None:
+            user = repo.ensure_user(s, tg_user.id, Lang.parse(tg_user.language_code,
+                                                               services.settings.default_language).value)
+        role = role_of(user, services.settings)
+        lang = Lang.parse(user.language)
+        if not may(role, allowed):
+            log.info("denied %s for role %s", decide.__name__, role.value)
+            return Reply(notice=t("denied", lang), messages=[] if callback else [Msg(t("denied", lang))])
+        text = update.effective_message.text if update.message and update.effective_message else None
+        turn = Turn(services, s, user, role, lang, chat.id, text, callback, args)
+        return decide(turn)
+
+
+def route(decide: Decide, allowed: frozenset[Role] | None = None) -> PTBCallback:
+    """Wrap a Turn → Reply function as a python-telegram-bot callback."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        services: Services = context.bot_data["services"]
+        query = update.callback_query
+        callback = None
+        permitted = allowed
+        if query is not None:
+            try:
+                callback = parse(query.data)
+            except BadCallback:
+                lang = Lang.parse(query.from_user.language_code if query.from_user else None)
+                await query.answer(t("bad_button", lang), show_alert=True)
+                return
+            permitted = ACTIONS[callback.action] if allowed is None else allowed
+        args = list(context.args or [])
+        for attempt in range(RETRIES + 1):
+            try:
+                reply = _decide(services, update, decide, permitted or frozenset(Role), callback, args)
+                break
+            except BadCallback:
+                # Well-formed but naming nothing sensible (forged or from a very old message).
+                reply = Reply(notice=t("bad_button", Lang.KO))
+                break
+            except StaleDataError:
+                if attempt == RETRIES:
+                    raise
+                log.info("concurrent change to a consultation; retrying")
+        await send(update, reply)
+
+    handler.__name__ = decide.__name__
+    return handler
+
+
+async def send(update: Update, reply: Reply) -> None:
+    query = update.callback_query
+    chat = update.effective_chat
+    assert chat is not None
+    bot = update.get_bot()
+    if query is not None:
+        await query.answer(reply.notice)
+    elif reply.notice:
+        await bot.send_message(chat.id, reply.notice)
+    if reply.edit is not None and query is not None and query.message is not None:
+        try:
+            await bot.edit_message_text(reply.edit.text, chat.id, query.message.message_id,
+                                        parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.edit.keyboard))
+        except BadRequest as exc:
+            # Pressing the same toggle twice quickly can ask for an identical edit; harmless.
+            if "not modified" not in str(exc).lower():
+                raise
+    for msg in reply.messages:
+        await bot.send_message(chat.id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard))
+    if reply.document is not None:
+        name, content, caption = reply.document
+        await bot.send_document(chat.id, InputFile(content, filename=name), caption=caption)

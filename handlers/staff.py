@@ -1,0 +1,76 @@
+"""Staff mode: consult for a household by pseudonymous code, see its history, reuse answers."""
+
+from __future__ import annotations
+
+from html import escape
+
+from app.consult import Scope
+from storage import repo
+
+from handlers.callbacks import Action, build
+from handlers.consult import start_consultation
+from handlers.render import Keyboard, Msg
+from handlers.route import Reply, Turn
+from handlers.texts import t
+
+
+def ask_household(turn: Turn) -> Reply:
+    rows: Keyboard = [[(h.code, build(Action.HOUSEHOLD, h.code))]
+                      for h in repo.caseload(turn.session, turn.user)[:10]]
+    rows.append([(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))])
+    return Reply(messages=[Msg(t("staff.ask_household", turn.lang), rows)])
+
+
+def show_household(turn: Turn, code_text: str) -> Reply:
+    code = repo.normalise_household_code(code_text)
+    if code is None:
+        return Reply(messages=[Msg(t("staff.bad_code", turn.lang))])
+    household = repo.household_by_code(turn.session, code)
+    if household is None:
+        rows = [[(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))]]
+        return Reply(messages=[Msg(escape(t("staff.unknown_household", turn.lang, code=code)), rows)])
+    lines = [t("staff.household", turn.lang, code=escape(household.code))]
+    history = repo.household_consultations(turn.session, household.id, limit=5)
+    lines.append(t("staff.history", turn.lang, n=len(history)) if history else t("staff.no_history", turn.lang))
+    for c in history:
+        asked = [q for q in c.questions if q.outcome is not None]
+        eligible = [r.program_id for r in c.results if r.status == "eligible"]
+        names = ", ".join(turn.manual.programs[p].name.get(turn.lang) for p in eligible if p in turn.manual.programs)
+        lines.append(f"• {c.started_at:%Y-%m-%d} · {len(asked)}Q · {c.state} · {escape(names) or '—'}")
+    rows: Keyboard = []
+    reusable = repo.reusable_answers(turn.session, household.id, turn.services.settings.reuse_max_age_days)
+    if reusable and history:
+        date = history[0].started_at.date().isoformat()
+        rows.append([(t("staff.reuse", turn.lang, n=len(reusable), date=date),
+                      build(Action.HSTART, household.id, 1))])
+        rows.append([(t("staff.fresh", turn.lang), build(Action.HSTART, household.id, 0))])
+    else:
+        rows.append([(t("staff.start", turn.lang), build(Action.HSTART, household.id, 0))])
+    return Reply(messages=[Msg("\n".join(lines), rows)])
+
+
+def on_household(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    arg = turn.callback.args[0]
+    if arg == "new":
+        household = repo.create_household(turn.session, repo.next_household_code(turn.session), turn.user)
+        turn.session.flush()
+        return show_household(turn, household.code)
+    return show_household(turn, arg)
+
+
+def on_household_start(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    household = repo.household_by_id(turn.session, turn.callback.int_arg(0))
+    if household is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    return start_consultation(turn, Scope("all"), household.id, reuse=turn.callback.args[1] == "1")
+
+
+def on_household_command(turn: Turn) -> Reply:
+    if not turn.args:
+        return ask_household(turn)
+    return show_household(turn, turn.args[0])
+
+
+ACTION_HANDLERS = {Action.HOUSEHOLD: on_household, Action.HSTART: on_household_start}

@@ -1,0 +1,78 @@
+"""Entry points: /start, /help, /lang, /cancel, the main menu, and free text."""
+
+from __future__ import annotations
+
+from knowledge.privacy import contains_pii
+from knowledge.text import Lang
+from storage import repo
+from storage.models import ConsultationState
+
+from handlers import consult as consult_handlers
+from handlers import programs, render, staff
+from handlers.guard import MENU_ITEMS, STAFF, may
+from handlers.render import Msg
+from handlers.route import Reply, Turn
+from handlers.texts import t
+
+
+def _menu(turn: Turn) -> Msg:
+    active = repo.active_consultation(turn.session, turn.chat_id)
+    return render.menu(turn.lang, may(turn.role, STAFF), active.id if active else None)
+
+
+def on_start(turn: Turn) -> Reply:
+    return Reply(messages=[_menu(turn)])
+
+
+def on_help(turn: Turn) -> Reply:
+    return Reply(messages=[Msg(t("help", turn.lang))])
+
+
+def on_lang(turn: Turn) -> Reply:
+    turn.user.language = (Lang.KO if turn.lang == Lang.EN else Lang.EN).value
+    turn.lang = Lang(turn.user.language)
+    return Reply(messages=[Msg(t("lang.set", turn.lang)), _menu(turn)])
+
+
+def on_cancel(turn: Turn) -> Reply:
+    active = repo.active_consultation(turn.session, turn.chat_id)
+    if active is None:
+        return Reply(messages=[Msg(t("nothing_to_cancel", turn.lang))])
+    repo.cancel(turn.session, active)
+    return Reply(messages=[Msg(t("cancelled", turn.lang))])
+
+
+def on_menu(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    item = turn.callback.args[0]
+    allowed = MENU_ITEMS.get(item)
+    if allowed is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    if not may(turn.role, allowed):
+        return Reply(notice=t("denied", turn.lang))
+    if item == "self":
+        return Reply(messages=[render.scope_menu(turn.manual, turn.lang)])
+    if item == "browse":
+        return Reply(messages=[render.browse_domains(turn.manual, turn.lang)])
+    if item == "records":
+        return staff.ask_household(turn)
+    if item == "resume":
+        return consult_handlers.on_resume(turn)
+    return on_lang(turn)
+
+
+def on_text(turn: Turn) -> Reply:
+    """A typed answer to the pending question; a household code from staff; otherwise a search."""
+    text = (turn.text or "").strip()
+    notice = [Msg(t("pii.masked", turn.lang))] if contains_pii(text) else []
+    active = repo.active_consultation(turn.session, turn.chat_id)
+    if active is not None and active.state == ConsultationState.ASKING and active.current_question:
+        reply = consult_handlers.answer_typed(turn, active, text)
+    elif may(turn.role, STAFF) and repo.normalise_household_code(text) is not None:
+        reply = staff.show_household(turn, text)
+    else:
+        from knowledge.privacy import mask_pii
+
+        reply = programs.search(turn, mask_pii(text).text)
+    reply.messages[:0] = notice
+    return reply

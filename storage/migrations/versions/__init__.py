@@ -1,0 +1,1 @@
+"""Revision scripts, written by hand and reviewed; never generated at runtime."""

@@ -1,0 +1,371 @@
+"""Repository functions. Each takes the caller's Session first and never commits: `Database.session()` does.
+
+They flush where the caller needs generated ids, so returned objects are usable at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    RESULT_STATUSES,
+    SCOPE_KINDS,
+    Channel,
+    Consultation,
+    ConsultationResult,
+    ConsultationState,
+    Household,
+    QuestionLog,
+    QuestionOutcome,
+    Role,
+    User,
+    utcnow,
+)
+
+HOUSEHOLD_CODE = re.compile(r"^H-\d{4,6}$")
+# Lenient input: "h0042", "H 0042", "H_0042", full-width forms after NFKC. Digits stay 4 to 6 long,
+# so a mistyped short number is refused rather than padded into somebody else's household.
+_HOUSEHOLD_INPUT = re.compile(r"^H[-_ ]?(\d{4,6})$")
+_LANGUAGE = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
+
+# Outcomes a person gave in this consultation; "undo" walks back over these only.
+_UNDOABLE = (QuestionOutcome.ANSWERED, QuestionOutcome.DONT_KNOW, QuestionOutcome.SKIPPED)
+_KEEPS_VALUE = (QuestionOutcome.ANSWERED, QuestionOutcome.REUSED)
+
+
+class DuplicateHouseholdError(ValueError):
+    pass
+
+
+def normalise_language(tag: str) -> str:
+    """'en-GB' → 'en'. Telegram sends IETF tags; the column holds the two-letter primary subtag."""
+    m = _LANGUAGE.match(tag.strip().lower())
+    if m is None:
+        raise ValueError(f"not a language tag: {tag!r}")
+    return m.group(1)
+
+
+# --- users -------------------------------------------------------------------------------------------
+
+
+def get_user(s: Session, telegram_id: int) -> User | None:
+    return s.scalars(select(User).where(User.telegram_id == telegram_id)).one_or_none()
+
+
+def ensure_user(s: Session, telegram_id: int, language: str | None = None) -> User:
+    """The user with this Telegram id, created as a resident if new; language updated when given."""
+    user = get_user(s, telegram_id)
+    lang = normalise_language(language) if language is not None else None
+    if user is None:
+        user = User(telegram_id=telegram_id, role=Role.RESIDENT, language=lang or "ko", active=True)
+        s.add(user)
+        s.flush()
+    elif lang is not None and user.language != lang:
+        user.language = lang
+    return user
+
+
+def set_role(s: Session, telegram_id: int, role: Role) -> User:
+    user = ensure_user(s, telegram_id)
+    user.role = Role(role)
+    return user
+
+
+def list_users(s: Session, role: Role | None = None) -> list[User]:
+    query = select(User).order_by(User.id)
+    if role is not None:
+        query = query.where(User.role == Role(role))
+    return list(s.scalars(query))
+
+
+# --- households --------------------------------------------------------------------------------------
+
+
+def normalise_household_code(text: str) -> str | None:
+    """'h0042', 'H 0042', 'Ｈ－００４２' → 'H-0042'; None when the text is not a household code.
+
+    The number is re-padded to four digits so that H-0042 and H-00042 cannot name two households.
+    """
+    folded = unicodedata.normalize("NFKC", text).strip().upper()
+    folded = folded.replace("\u2010", "-").replace("\u2011", "-").replace("\u2212", "-")
+    m = _HOUSEHOLD_INPUT.match(folded)
+    if m is None:
+        return None
+    return f"H-{int(m.group(1)):04d}"
+
+
+def household_by_code(s: Session, code: str) -> Household | None:
+    normal = normalise_household_code(code)
+    if normal is None:
+        return None
+    return s.scalars(select(Household).where(Household.code == normal)).one_or_none()
+
+
+def create_household(s: Session, code: str, created_by: User | None) -> Household:
+    normal = normalise_household_code(code)
+    if normal is None:
+        raise ValueError(f"household code must look like H-0042, got {code!r}")
+    if household_by_code(s, normal) is not None:
+        raise DuplicateHouseholdError(f"household {normal} already exists")
+    household = Household(code=normal, created_by=created_by)
+    s.add(household)
+    s.flush()
+    return household
+
+
+def next_household_code(s: Session) -> str:
+    """One past the highest number in use. Racy across processes: create_household's unique key decides."""
+    numbers = [int(code[2:]) for code in s.scalars(select(Household.code)) if HOUSEHOLD_CODE.match(code)]
+    following = max(numbers, default=0) + 1
+    if following > 999_999:
+        raise ValueError("household codes exhausted")
+    return f"H-{following:04d}"
+
+
+def household_by_id(s: Session, household_id: int) -> Household | None:
+    return s.get(Household, household_id)
+
+
+def assign_staff(s: Session, household: Household, staff: User | None) -> None:
+    """Put the household on a staff member's caseload (None takes it off)."""
+    household.assigned_staff = staff
+
+
+def caseload(s: Session, staff: User, limit: int | None = None) -> list[Household]:
+    """Households assigned to this staff member, or created by them and assigned to nobody.
+
+    Most recently consulted (else created) first, because the next visit is usually to one of those.
+    """
+    last_seen = (
+        select(Consultation.household_id, func.max(Consultation.started_at).label("at"))
+        .group_by(Consultation.household_id)
+        .subquery()
+    )
+    mine = or_(
+        Household.assigned_staff_id == staff.id,
+        and_(Household.assigned_staff_id.is_(None), Household.created_by_id == staff.id),
+    )
+    query = (
+        select(Household)
+        .outerjoin(last_seen, last_seen.c.household_id == Household.id)
+        .where(mine)
+        .order_by(func.coalesce(last_seen.c.at, Household.created_at).desc(), Household.id.desc())
+        .limit(limit)
+    )
+    return list(s.scalars(query))
+
+
+# --- consultations -----------------------------------------------------------------------------------
+
+
+def active_consultation(s: Session, chat_id: int) -> Consultation | None:
+    query = (
+        select(Consultation)
+        .where(Consultation.chat_id == chat_id, Consultation.state == ConsultationState.ASKING)
+        .order_by(Consultation.id.desc())
+        .limit(1)
+    )
+    return s.scalars(query).first()
+
+
+def get_consultation(s: Session, consultation_id: int) -> Consultation | None:
+    return s.get(Consultation, consultation_id)
+
+
+def latest_consultation(s: Session, chat_id: int) -> Consultation | None:
+    query = (
+        select(Consultation).where(Consultation.chat_id == chat_id).order_by(Consultation.id.desc()).limit(1)
+    )
+    return s.scalars(query).first()
+
+
+def start_consultation(
+    s: Session,
+    *,
+    chat_id: int,
+    user: User,
+    channel: Channel,
+    language: str,
+    scope_kind: str = "all",
+    scope_value: str | None = None,
+    household: Household | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> Consultation:
+    """A new consultation in state asking; any consultation of this chat still asking is cancelled."""
+    if scope_kind not in SCOPE_KINDS:
+        raise ValueError(f"scope_kind must be one of {SCOPE_KINDS}, got {scope_kind!r}")
+    if (scope_kind == "all") != (scope_value is None):
+        raise ValueError(f"scope_kind {scope_kind!r} with scope_value {scope_value!r}")
+    now = utcnow()
+    for old in s.scalars(
+        select(Consultation).where(
+            Consultation.chat_id == chat_id, Consultation.state == ConsultationState.ASKING
+        )
+    ):
+        _close(old, ConsultationState.CANCELLED, now)
+    consultation = Consultation(
+        chat_id=chat_id,
+        user=user,
+        household=household,
+        channel=Channel(channel),
+        role=user.role,
+        language=normalise_language(language),
+        scope_kind=scope_kind,
+        scope_value=scope_value,
+        state=ConsultationState.ASKING,
+        answers=dict(answers or {}),
+        pending={},
+        started_at=now,
+        updated_at=now,
+    )
+    s.add(consultation)
+    s.flush()
+    return consultation
+
+
+def log_question(s: Session, c: Consultation, question_id: str) -> QuestionLog:
+    """Record that question_id is being asked now, as the next in order."""
+    now = utcnow()
+    seq = max((q.seq for q in c.questions), default=0) + 1
+    row = QuestionLog(seq=seq, question_id=question_id, asked_at=now)
+    c.questions.append(row)
+    c.current_question = question_id
+    c.updated_at = now
+    s.flush()
+    return row
+
+
+def record_answer(
+    s: Session,
+    c: Consultation,
+    question_id: str,
+    value: Any,
+    outcome: QuestionOutcome = QuestionOutcome.ANSWERED,
+) -> None:
+    """Store a parsed answer (never the typed text) in the answers and in the question log.
+
+    dont_know and skipped store None: the question is settled but the value stays unknown. If the
+    question was never logged (e.g. a reused answer confirmed in passing), a log row is added for it,
+    so the log stays the complete record of what was settled and how.
+    """
+    outcome = QuestionOutcome(outcome)
+    if outcome == QuestionOutcome.UNDONE:
+        raise ValueError("use undo_last to undo an answer")
+    stored = value if outcome in _KEEPS_VALUE else None
+    now = utcnow()
+    row = next(
+        (q for q in reversed(c.questions) if q.question_id == question_id and q.outcome is None),
+        None,
+    )
+    if row is None:
+        row = log_question(s, c, question_id)
+    row.answer = stored
+    row.outcome = outcome
+    row.answered_at = now
+    # A new dict, not an in-place edit: plain JSON columns only notice reassignment.
+    c.answers = {**c.answers, question_id: stored}
+    c.pending = {}
+    if c.current_question == question_id:
+        c.current_question = None
+    c.updated_at = now
+
+
+def undo_last(s: Session, c: Consultation) -> str | None:
+    """Take back the most recent answer given in this consultation; returns its question id."""
+    row = next((q for q in reversed(c.questions) if q.outcome in _UNDOABLE), None)
+    if row is None:
+        return None
+    row.outcome = QuestionOutcome.UNDONE
+    c.answers = {k: v for k, v in c.answers.items() if k != row.question_id}
+    c.pending = {}
+    c.current_question = None
+    c.updated_at = utcnow()
+    return row.question_id
+
+
+def set_pending(s: Session, c: Consultation, pending: dict[str, Any]) -> None:
+    c.pending = dict(pending)
+    c.updated_at = utcnow()
+
+
+def finish(s: Session, c: Consultation, statuses: Mapping[str, str]) -> None:
+    """Close with results: one row per programme. Finishing again replaces the earlier results."""
+    bad = {pid: st for pid, st in statuses.items() if str(st) not in RESULT_STATUSES}
+    if bad:
+        raise ValueError(f"statuses must be one of {RESULT_STATUSES}: {bad}")
+    now = utcnow()
+    c.results = [
+        ConsultationResult(program_id=pid, status=str(st), created_at=now) for pid, st in statuses.items()
+    ]
+    _close(c, ConsultationState.RESULTS, now)
+
+
+def cancel(s: Session, c: Consultation) -> None:
+    _close(c, ConsultationState.CANCELLED, utcnow())
+
+
+def _close(c: Consultation, state: ConsultationState, now: dt.datetime) -> None:
+    c.state = state
+    c.finished_at = now
+    c.updated_at = now
+    c.current_question = None
+    c.pending = {}
+
+
+def question_log(s: Session, consultation_id: int) -> list[QuestionLog]:
+    query = (
+        select(QuestionLog).where(QuestionLog.consultation_id == consultation_id).order_by(QuestionLog.seq)
+    )
+    return list(s.scalars(query))
+
+
+def household_consultations(s: Session, household_id: int, limit: int = 10) -> list[Consultation]:
+    query = (
+        select(Consultation)
+        .where(Consultation.household_id == household_id)
+        .order_by(Consultation.started_at.desc(), Consultation.id.desc())
+        .limit(limit)
+        .options(selectinload(Consultation.questions), selectinload(Consultation.results))
+    )
+    return list(s.scalars(query))
+
+
+def reusable_consultation(
+    s: Session, household_id: int, max_age_days: int, now: dt.datetime | None = None
+) -> Consultation | None:
+    """The household's latest finished consultation, if it finished within max_age_days of now.
+
+    Only finished ones count: an abandoned or cancelled consultation may hold answers the person
+    wanted to correct. Shown to staff as "reuse answers of <date>", so they can judge them.
+    """
+    if max_age_days < 0:
+        raise ValueError("max_age_days must not be negative")
+    cutoff = (now or utcnow()) - dt.timedelta(days=max_age_days)
+    query = (
+        select(Consultation)
+        .where(
+            Consultation.household_id == household_id,
+            Consultation.state == ConsultationState.RESULTS,
+            Consultation.finished_at >= cutoff,
+        )
+        .order_by(Consultation.finished_at.desc(), Consultation.id.desc())
+        .limit(1)
+    )
+    return s.scalars(query).first()
+
+
+def reusable_answers(
+    s: Session, household_id: int, max_age_days: int, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Known answers of reusable_consultation(); unknown (None) values are left out to be asked again."""
+    found = reusable_consultation(s, household_id, max_age_days, now)
+    if found is None:
+        return {}
+    return {k: v for k, v in found.answers.items() if v is not None}

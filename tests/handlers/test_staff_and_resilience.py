@@ -1,0 +1,182 @@
+"""Staff mode, restarts, concurrent chats, tampered buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from app.services import Services
+from storage import repo
+from storage.models import Role
+from tests.handlers.harness import Chat, make_app
+
+
+def _make_staff(services: Services, telegram_id: int) -> None:
+    with services.db.session() as s:
+        repo.set_role(s, telegram_id, Role.STAFF)
+
+
+async def test_staff_consults_for_a_household_and_reuses_answers(
+    chat_factory: Any, services: Services, elderly_alone: dict[str, Any]
+) -> None:
+    _make_staff(services, 601)
+    chat: Chat = chat_factory(601)
+    shown = await chat.send("/start")
+    await chat.press("상담 기록")
+    shown = await chat.press("새 가구")
+    assert "H-" in shown[-1].text and "이전 상담이 없어요" in shown[-1].text
+    await chat.press("이 가구 상담 시작")
+    first = chat.consultation()
+    assert first is not None and first.household_id is not None
+    asked_first = await chat.consult(elderly_alone)
+    with services.db.session() as s:
+        household = repo.household_by_id(s, first.household_id)
+        assert household is not None
+        code = household.code
+    shown = await chat.send(code.lower().replace("-", ""))  # staff type codes loosely
+    history = shown[-1].text
+    assert code in history and "이전 상담 1건" in history
+    await chat.press("다시 쓰기")
+    second = chat.consultation()
+    assert second is not None and second.id != first.id
+    asked_second = await chat.consult(elderly_alone)
+    assert len(asked_second) < len(asked_first), (asked_first, asked_second)
+    assert "상담 결과" in chat.last().text or "상담 결과" in chat.texts()
+
+
+async def test_residents_cannot_use_staff_features(chat_factory: Any, services: Services) -> None:
+    chat: Chat = chat_factory(602)
+    shown = await chat.send("/household H-0001")
+    assert "담당 공무원만" in shown[-1].text
+    await chat.send("/start")
+    shown = await chat.press_data("m:records")
+    assert chat.api.calls[-1].method == "answerCallbackQuery"
+    assert "담당 공무원만" in str(chat.api.calls[-1].params.get("text"))
+    await chat.press_data("hs:1:1")
+    assert "담당 공무원만" in str(chat.api.calls[-1].params.get("text"))
+
+
+async def test_tampered_callback_data_is_refused(chat_factory: Any, services: Services) -> None:
+    owner: Chat = chat_factory(603)
+    await owner.send("/start")
+    await owner.press("자가진단")
+    await owner.press("전체")
+    c = owner.consultation()
+    assert c is not None
+    intruder: Chat = chat_factory(604)
+    await intruder.send("/start")
+    # another chat's consultation id, an unknown action, garbage arguments, a bogus choice
+    for data in (f"a:{c.id}:age:true", "zz:1", "a:1:2", f"n:{c.id}:back", "p:no_such_programme", "s:nowhere",
+                 "a:abc:age:1"):
+        await intruder.press_data(data)
+        assert intruder.api.calls[-1].method == "answerCallbackQuery"
+    assert owner.consultation().answers == {}  # type: ignore[union-attr]
+    await owner.press_data(f"a:{c.id}:age:notachoice")
+    assert owner.consultation().answers == {}  # type: ignore[union-attr]
+
+
+async def test_restart_mid_consultation_resumes_at_the_same_question(services: Services) -> None:
+    app, api = make_app(services)
+    async with app:
+        chat = Chat(app, api, services, 605)
+        await chat.send("/start")
+        await chat.press("자가진단")
+        await chat.press("전체")
+        await chat.answer(700000)  # the first question is about money or a count: a number fits both
+        before = chat.consultation()
+    assert before is not None
+    app2, api2 = make_app(services)
+    async with app2:
+        chat2 = Chat(app2, api2, services, 605)
+        shown = await chat2.send("/start")
+        assert any("이어서" in label for label, _ in shown[-1].flat_buttons())
+        shown = await chat2.press("이어서")
+        after = chat2.consultation()
+        assert after is not None and after.id == before.id
+        assert after.current_question == before.current_question and after.answers == before.answers
+        assert len(after.answers) == 1
+        await chat2.answer(None)
+        assert len(chat2.consultation().answers) == 2  # type: ignore[union-attr]
+
+
+async def test_two_chats_interleaved_never_see_each_others_state(
+    chat_factory: Any, elderly_alone: dict[str, Any]
+) -> None:
+    young = {"age": 31, "household_size": 3, "household_income": 2_600_000, "assets": 80_000_000,
+             "has_children": True, "children_ages": [0, 4], "single_parent": False, "pregnant": True,
+             "housing_type": "jeonse", "region": "capital_area", "employment": "employed", "welfare_status": [],
+             "crisis": [], "disability": "none", "has_spouse": True, "student_level": "none",
+             "living_with_parents": False, "long_term_care_grade": False, "chronic_or_rare_disease": False,
+             "medical_expenses_annual": 300_000}
+    a: Chat = chat_factory(606)
+    b: Chat = chat_factory(607)
+    for chat in (a, b):
+        await chat.send("/start")
+        await chat.press("자가진단")
+        await chat.press("전체")
+    for _ in range(40):
+        ca, cb = a.consultation(), b.consultation()
+        assert ca is not None and cb is not None
+        pending = [(chat, profile, c) for chat, profile, c in ((a, elderly_alone, ca), (b, young, cb))
+                   if c.state == "asking"]
+        if not pending:
+            break
+        await asyncio.gather(*(chat.answer(profile.get(c.current_question or "")) for chat, profile, c in pending))
+    ca, cb = a.consultation(), b.consultation()
+    assert ca is not None and cb is not None and ca.id != cb.id
+    assert ca.state == cb.state == "results"
+    assert all(elderly_alone.get(q) == v for q, v in ca.answers.items()), ca.answers
+    assert all(young.get(q) == v for q, v in cb.answers.items()), cb.answers
+
+
+async def test_updates_of_one_chat_are_processed_in_order_through_the_update_queue(
+    services: Services, elderly_alone: dict[str, Any]
+) -> None:
+    from knowledge.questioning import next_question
+    from tests.conftest import CONSULT_DATE
+    from tests.handlers.harness import typed
+
+    # The answers a person would type for the first four questions, computed with the engine.
+    answers: dict[str, Any] = {}
+    plan = []
+    for _ in range(4):
+        qid = next_question(services.manual, answers, CONSULT_DATE)
+        assert qid is not None
+        answers[qid] = elderly_alone.get(qid)
+        plan.append((qid, answers[qid]))
+    app, api = make_app(services)
+    async with app:
+        await app.start()
+        chat = Chat(app, api, services, 608)
+        await app.update_queue.put(chat.updates.message(608, "/start"))
+        await app.update_queue.join()
+        await chat.press("자가진단")
+        await chat.press("전체")
+        for qid, value in plan:  # sent back to back, without waiting for replies
+            await app.update_queue.put(chat.updates.message(608, typed(services.manual, qid, value)))
+        await app.update_queue.join()
+        await app.stop()
+    c = chat.consultation()
+    assert c is not None
+    with services.db.session() as s:
+        log = [(row.question_id, row.answer) for row in repo.question_log(s, c.id)][:4]
+    assert log == plan
+
+
+async def test_error_handler_tells_the_user_and_logs_no_answers(
+    chat_factory: Any, services: Services, monkeypatch: Any, caplog: Any
+) -> None:
+    from app import consult
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("engine exploded")
+
+    chat: Chat = chat_factory(609)
+    await chat.send("/start")
+    await chat.press("자가진단")
+    await chat.press("전체")
+    monkeypatch.setattr(consult, "parse_answer", boom)
+    caplog.set_level("ERROR")
+    await chat.send("비밀답변 72")
+    assert "문제가 생겼어요" in chat.last().text
+    assert "engine exploded" in caplog.text and "비밀답변" not in caplog.text

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from storage import repo
+from storage.db import MIGRATIONS_DIR, Database, normalise_url
+from storage.models import Base, User
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = {"users", "households", "consultations", "consultation_questions", "consultation_results"}
+
+
+def test_upgrade_from_empty_creates_schema_matching_models(empty_url: str) -> None:
+    db = Database(empty_url)
+    try:
+        assert db.current_revision() is None
+        assert not TABLES & set(inspect(db.engine).get_table_names())
+        db.upgrade()
+        assert db.current_revision() == "0001"
+        assert set(inspect(db.engine).get_table_names()) >= TABLES
+        # The hand-written migration and the models must describe the same schema.
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        db.upgrade()  # idempotent at head
+        assert db.current_revision() == "0001"
+    finally:
+        db.dispose()
+
+
+def test_downgrade_to_base_and_back(empty_url: str) -> None:
+    db = Database(empty_url)
+    try:
+        db.upgrade()
+        db.downgrade("base")
+        assert db.current_revision() is None
+        assert not TABLES & set(inspect(db.engine).get_table_names())
+        db.upgrade()
+        with db.session() as s:
+            repo.ensure_user(s, 1)
+        with db.session() as s:
+            assert repo.get_user(s, 1) is not None
+    finally:
+        db.dispose()
+
+
+def test_alembic_command_line_uses_shipped_ini_from_any_directory(tmp_path: Path) -> None:
+    target = tmp_path / "cli.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{target}"}
+    ini = ROOT / "storage" / "alembic.ini"
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    db = Database(f"sqlite:///{target}")
+    try:
+        assert db.current_revision() == "0001"
+    finally:
+        db.dispose()
+
+
+def test_migrations_dir_is_inside_the_package() -> None:
+    assert MIGRATIONS_DIR.parent == ROOT / "storage"
+    assert (MIGRATIONS_DIR / "versions" / "0001_initial.py").is_file()
+    assert Database("sqlite://").alembic_config().get_main_option("script_location") == str(MIGRATIONS_DIR)
+
+
+@pytest.mark.parametrize(
+    ("given", "driver"),
+    [
+        ("postgresql://u:p@db.example/bokji", "postgresql+psycopg"),
+        ("postgres://u@db.example/bokji", "postgresql+psycopg"),
+        ("postgresql+psycopg://u@db.example/bokji", "postgresql+psycopg"),
+        ("sqlite:///bokji.sqlite3", "sqlite"),
+    ],
+)
+def test_postgres_urls_map_to_psycopg3(given: str, driver: str) -> None:
+    assert normalise_url(given).drivername == driver
+
+
+def test_database_accepts_plain_postgres_url_without_connecting() -> None:
+    db = Database("postgresql://nobody@127.0.0.1:1/none")
+    assert db.engine.dialect.driver == "psycopg"
+    db.dispose()
+
+
+def test_sqlite_pragmas_on_every_connection(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    try:
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    finally:
+        db.dispose()
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.execute(
+            text("INSERT INTO households (code, created_at, created_by_id) VALUES ('H-0001', :t, 999)"),
+            {"t": dt.datetime(2026, 1, 1)},
+        )
+
+
+def test_session_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
+    with db.session() as s:
+        repo.ensure_user(s, 10)
+    with pytest.raises(RuntimeError), db.session() as s:
+        repo.ensure_user(s, 11)
+        s.flush()
+        raise RuntimeError("handler failed")
+    with db.session() as s:
+        assert [u.telegram_id for u in repo.list_users(s)] == [10]
+
+
+def test_objects_stay_readable_after_the_session_closes(db: Database) -> None:
+    with db.session() as s:
+        user = repo.ensure_user(s, 12, "en")
+    assert isinstance(user, User)
+    assert user.language == "en"
+    assert user.created_at.tzinfo == dt.UTC
+
+
+def test_naive_datetimes_are_refused(db: Database) -> None:
+    with pytest.raises(Exception, match="naive datetime"), db.session() as s:
+        s.add(User(telegram_id=13, created_at=dt.datetime(2026, 11, 24, 9, 0)))
+        s.flush()
+
+
+def test_aware_datetimes_come_back_in_utc(db: Database) -> None:
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    with db.session() as s:
+        s.add(User(telegram_id=14, created_at=dt.datetime(2026, 11, 24, 9, 0, tzinfo=seoul)))
+    with db.session() as s:
+        user = repo.get_user(s, 14)
+        assert user is not None
+        assert user.created_at == dt.datetime(2026, 11, 24, 0, 0, tzinfo=dt.UTC)
+        assert user.created_at.utcoffset() == dt.timedelta(0)
+
+
+def test_storage_imports_neither_telegram_nor_knowledge() -> None:
+    code = (
+        "import sys, storage, storage.db, storage.models, storage.repo\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'knowledge'))\n"
+        "print(','.join(bad))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
