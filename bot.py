@@ -22,8 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="the bot on Telegram, long polling (TELEGRAM_BOT_TOKEN)")
     sub.add_parser("webhook", help="the bot behind a webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
     console = sub.add_parser("console", help="the same bot in this terminal: no token, no network")
-    console.add_argument("--as", dest="role", default="resident", choices=["resident", "staff", "coordinator", "admin"],
-                         help="try the bot with this role (staff training)")
+    console.add_argument(
+        "--as",
+        dest="role",
+        default="resident",
+        choices=["resident", "staff", "coordinator", "admin"],
+        help="try the bot with this role (staff training)",
+    )
     console.add_argument("--lang", default="ko", choices=["ko", "en"])
 
     validate = sub.add_parser("validate", help="check the manual; exit 1 with file:line messages on errors")

@@ -67,8 +67,9 @@ def _as_of(raw: str | None) -> dt.date:
     return dt.date.fromisoformat(raw) if raw else dt.date.today()
 
 
-def screen_json(manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nxt: str | None,
-                lang: Lang) -> dict[str, Any]:
+def screen_json(
+    manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nxt: str | None, lang: Lang
+) -> dict[str, Any]:
     return {
         "as_of": as_of.isoformat(),
         "programs": [
@@ -85,10 +86,14 @@ def screen_json(manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nx
     }
 
 
-def screen_text(manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nxt: str | None, lang: Lang) -> str:
+def screen_text(
+    manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nxt: str | None, lang: Lang
+) -> str:
     ko = lang == Lang.KO
-    lines = [f"{'상담 기준일' if ko else 'Consultation date'} {as_of.isoformat()} · "
-             f"{len(verdicts)}{'개 사업' if ko else ' programmes'}"]
+    lines = [
+        f"{'상담 기준일' if ko else 'Consultation date'} {as_of.isoformat()} · "
+        f"{len(verdicts)}{'개 사업' if ko else ' programmes'}"
+    ]
     for status in (Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE):
         group = [v for v in verdicts.values() if v.status == status]
         if not group:
@@ -97,8 +102,15 @@ def screen_text(manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nx
         lines.append(f"{ICON[status]} {HEADING[status][0 if ko else 1]} ({len(group)})")
         for v in group:
             program = manual.programs[v.program]
-            caution = (" ⚠ 금액·기준은 변동될 수 있으니 확인하세요" if ko else " ⚠ figures may change, please check") \
-                if program.verify else ""
+            caution = (
+                (
+                    " ⚠ 금액·기준은 변동될 수 있으니 확인하세요"
+                    if ko
+                    else " ⚠ figures may change, please check"
+                )
+                if program.verify
+                else ""
+            )
             lines.append(f"  • {program.name.get(lang)} [{v.program}]{caution}")
             lines.extend(f"      {MARK[r.outcome.value]} {r.text(lang)}" for r in v.reasons)
             if v.missing:
@@ -106,12 +118,15 @@ def screen_text(manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nx
                 lines.append(f"      → {'더 알아야 할 것' if ko else 'still needed'}: {asked}")
     if nxt:
         lines.append("")
-        lines.append(f"{'다음 질문' if ko else 'Next question'}: {manual.questions[nxt].text.get(lang)} [{nxt}]")
+        lines.append(
+            f"{'다음 질문' if ko else 'Next question'}: {manual.questions[nxt].text.get(lang)} [{nxt}]"
+        )
     return "\n".join(lines)
 
 
-def cmd_screen(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout,
-               err: TextIO = sys.stderr) -> int:
+def cmd_screen(
+    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
     if manual is None:
         return 1
@@ -144,8 +159,9 @@ def cmd_screen(settings: Settings, args: argparse.Namespace, out: TextIO = sys.s
     return 0
 
 
-def cmd_search(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout,
-               err: TextIO = sys.stderr) -> int:
+def cmd_search(
+    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
     from knowledge.search import SearchIndex
 
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)

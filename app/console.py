@@ -20,6 +20,12 @@ from storage.models import Role
 
 CONSOLE_CHAT = 10_000_001
 _TAG = re.compile(r"<[^>]+>")
+BANNER = (
+    "복지 안내 도우미 — 콘솔 모드: 번호를 입력하면 그 버튼을 눌러요"
+    " (숫자로 답하는 질문에서는 #번호). 끝내려면 q\n"
+    "Welfare guide — console mode: a number presses that button"
+    " (#N where the answer is a number); q quits\n"
+)
 
 
 def plain(text: str) -> str:
@@ -33,8 +39,13 @@ def show(message: Shown, out: TextIO) -> None:
     out.flush()
 
 
-async def run_console(services: Services, role: Role = Role.RESIDENT, language: str = "ko",
-                      stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+async def run_console(
+    services: Services,
+    role: Role = Role.RESIDENT,
+    language: str = "ko",
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> int:
     api = LocalBotAPI()
     app = build_application(services, request=LocalRequest(api), with_updater=False)
     with services.db.session() as s:
@@ -42,10 +53,10 @@ async def run_console(services: Services, role: Role = Role.RESIDENT, language: 
         repo.set_role(s, CONSOLE_CHAT, role)
         del user
     async with app:
-        await app.post_init(app) if app.post_init else None
+        if app.post_init:
+            await app.post_init(app)
         updates = Updates(app.bot)
-        out.write("복지 안내 도우미 — 콘솔 모드: 번호를 입력하면 그 버튼을 눌러요 (숫자를 답하는 질문에서는 #번호). 끝내려면 q\n")
-        out.write("Welfare guide — console mode: a number presses that button (#N where a number is the answer); q quits\n")
+        out.write(BANNER)
         seen = 0
         await app.process_update(updates.message(CONSOLE_CHAT, "/start", language=language))
         while True:

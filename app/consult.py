@@ -99,8 +99,15 @@ def start(
     reuse: dict[str, Any] | None = None,
 ) -> Ask | Done:
     c = repo.start_consultation(
-        s, chat_id=chat_id, user=user, channel=channel, language=language.value,
-        scope_kind=scope.kind, scope_value=scope.value, household=household, answers=None,
+        s,
+        chat_id=chat_id,
+        user=user,
+        channel=channel,
+        language=language.value,
+        scope_kind=scope.kind,
+        scope_value=scope.value,
+        household=household,
+        answers=None,
     )
     for qid, value in (reuse or {}).items():
         if qid in manual.questions:
@@ -126,8 +133,13 @@ def current(manual: Manual, c: Consultation) -> Ask:
     assert c.current_question is not None
     pending = c.pending or {}
     number = sum(1 for q in c.questions if q.outcome != QuestionOutcome.REUSED) if c.questions else 1
-    return Ask(c, manual.questions[c.current_question], max(number, 1),
-               tuple(pending.get("selected", ())), fails=int(pending.get("fails", 0)))
+    return Ask(
+        c,
+        manual.questions[c.current_question],
+        max(number, 1),
+        tuple(pending.get("selected", ())),
+        fails=int(pending.get("fails", 0)),
+    )
 
 
 def answer_text(s: Session, manual: Manual, c: Consultation, text: str, lang: Lang) -> Ask | Done:

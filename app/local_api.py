@@ -15,8 +15,15 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
-BOT_USER = {"id": 900000001, "is_bot": True, "first_name": "복지안내", "username": "bokji_local_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 900000001,
+    "is_bot": True,
+    "first_name": "복지안내",
+    "username": "bokji_local_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -65,8 +72,16 @@ class LocalBotAPI:
         name = method.lower()
         if name == "getme":
             return BOT_USER
-        if name in ("setmycommands", "deletemycommands", "deletewebhook", "setwebhook", "answercallbackquery",
-                    "sendchataction", "close", "logout"):
+        if name in (
+            "setmycommands",
+            "deletemycommands",
+            "deletewebhook",
+            "setwebhook",
+            "answercallbackquery",
+            "sendchataction",
+            "close",
+            "logout",
+        ):
             if name == "setmycommands":
                 self.commands[str(params.get("language_code", ""))] = _decode(params.get("commands", []))
             return True
@@ -80,7 +95,9 @@ class LocalBotAPI:
             return self._edit(name, params)
         if name == "deletemessage":
             chat = self.chats.get(int(params["chat_id"]), [])
-            self.chats[int(params["chat_id"])] = [m for m in chat if m.message_id != int(params["message_id"])]
+            self.chats[int(params["chat_id"])] = [
+                m for m in chat if m.message_id != int(params["message_id"])
+            ]
             return True
         raise LookupError(f"local Bot API does not implement {method}")
 
@@ -108,8 +125,11 @@ class LocalBotAPI:
     @staticmethod
     def _message(shown: Shown, params: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {
-            "message_id": shown.message_id, "date": int(time.time()),
-            "chat": {"id": shown.chat_id, "type": "private"}, "from": BOT_USER, "text": shown.text,
+            "message_id": shown.message_id,
+            "date": int(time.time()),
+            "chat": {"id": shown.chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": shown.text,
         }
         if params.get("reply_markup"):
             message["reply_markup"] = _decode(params["reply_markup"])
@@ -142,16 +162,23 @@ class LocalRequest(BaseRequest):
     async def shutdown(self) -> None:
         pass
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
-                         pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
         if request_data and request_data.contains_files:
             for part in request_data.multipart_data.values():
                 filename, content = part[0], part[1]
-                files[str(filename)] = content if isinstance(content, bytes) else bytes(content)
+                files[str(filename)] = content if isinstance(content, bytes) else content.read()
         try:
             result = self.api.handle(api_method, params, files)
         except LookupError as exc:
@@ -172,19 +199,33 @@ class Updates:
     def message(self, chat_id: int, text: str, *, user_id: int | None = None, language: str = "ko") -> Update:
         uid = user_id if user_id is not None else chat_id
         payload: dict[str, Any] = {
-            "message_id": next(self._ids) + 500000, "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"}, "from": self._user(uid, language), "text": text,
+            "message_id": next(self._ids) + 500000,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._user(uid, language),
+            "text": text,
         }
         if text.startswith("/"):
             command = text.split()[0]
             payload["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return Update.de_json({"update_id": next(self._ids), "message": payload}, self.bot)
 
-    def callback(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
-                 language: str = "ko") -> Update:
+    def callback(
+        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None, language: str = "ko"
+    ) -> Update:
         uid = user_id if user_id is not None else chat_id
-        message = {"message_id": message_id, "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": "…"}
-        query = {"id": str(next(self._ids)), "from": self._user(uid, language), "chat_instance": str(chat_id),
-                 "data": data, "message": message}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": "…",
+        }
+        query = {
+            "id": str(next(self._ids)),
+            "from": self._user(uid, language),
+            "chat_instance": str(chat_id),
+            "data": data,
+            "message": message,
+        }
         return Update.de_json({"update_id": next(self._ids), "callback_query": query}, self.bot)

@@ -36,27 +36,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     def active_chats(self) -> int:
         return len(self._chats)
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
-            await super().process_update(update, coroutine)
+            await coroutine
             return
         lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
         self._chats[key] = (lock, users + 1)
         try:
-            # Tasks reach this line in the order the updates arrived and asyncio.Lock wakes
-            # waiters first-in first-out, so one chat's updates run in arrival order.
+            # Tasks get here in the order the updates arrived (the base class's semaphore queues
+            # first-in first-out), and asyncio.Lock wakes waiters in order too, so one chat's
+            # updates run in arrival order while other chats proceed.
             async with lock:
-                await super().process_update(update, coroutine)
+                await coroutine
         finally:
             lock, users = self._chats[key]
             if users <= 1:
                 del self._chats[key]
             else:
                 self._chats[key] = (lock, users - 1)
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
 
     async def initialize(self) -> None:
         pass

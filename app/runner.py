@@ -67,8 +67,11 @@ def telegram(settings: Settings, webhook: bool) -> int:
         print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
         return 2
     app.run_webhook(
-        listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
-        webhook_url=settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(),
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path="telegram",
+        webhook_url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
         allowed_updates=["message", "callback_query"],
     )
     return 0

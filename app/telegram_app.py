@@ -20,7 +20,9 @@ from storage.models import Channel
 LOCAL_TOKEN = "1:LOCAL"  # the console's bot never reaches Telegram, but the library wants a token
 
 
-def build_services(settings: Settings, channel: Channel = Channel.TELEGRAM, db: Database | None = None) -> Services:
+def build_services(
+    settings: Settings, channel: Channel = Channel.TELEGRAM, db: Database | None = None
+) -> Services:
     manual, _ = load_manual(settings.manual_dir or DEFAULT_DIR, settings.local_manual_dirs)
     database = db or Database(settings.database_url)
     database.upgrade()

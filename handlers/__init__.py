@@ -11,8 +11,12 @@ from handlers.errors import on_error
 from handlers.guard import COMMANDS
 from handlers.route import Reply, Turn, route
 
-CALLBACKS = {Action.MENU: start.on_menu, **consult.ACTION_HANDLERS, **programs.ACTION_HANDLERS,
-             **staff.ACTION_HANDLERS}
+CALLBACKS = {
+    Action.MENU: start.on_menu,
+    **consult.ACTION_HANDLERS,
+    **programs.ACTION_HANDLERS,
+    **staff.ACTION_HANDLERS,
+}
 
 
 def on_callback(turn: Turn) -> Reply:
@@ -21,7 +25,10 @@ def on_callback(turn: Turn) -> Reply:
 
 
 COMMAND_HANDLERS = {
-    "start": start.on_start, "help": start.on_help, "lang": start.on_lang, "cancel": start.on_cancel,
+    "start": start.on_start,
+    "help": start.on_help,
+    "lang": start.on_lang,
+    "cancel": start.on_cancel,
     "household": staff.on_household_command,
 }
 
@@ -41,5 +48,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
     for lang, commands in MENU_COMMANDS.items():
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
-                                      language_code=None if lang == "ko" else lang)
+        await app.bot.set_my_commands(
+            [BotCommand(c, d) for c, d in commands], language_code=None if lang == "ko" else lang
+        )

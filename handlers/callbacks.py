@@ -15,23 +15,32 @@ _ARG = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 
 
 class Action(StrEnum):
-    MENU = "m"          # arg: self | browse | records | lang | resume
-    SCOPE = "s"         # arg: all | <domain id>
-    ANSWER = "a"        # consultation id, question id, value token
-    TOGGLE = "t"        # consultation id, question id, choice value
-    DONE = "d"          # consultation id, question id (multi-choice finished)
-    NAV = "n"           # consultation id, back | skip | restart | help
-    PROGRAM = "p"       # programme id (card)
-    CHECK = "c"         # programme id (consultation scoped to it)
-    DOMAIN = "b"        # domain id (browse)
-    RESULTS = "r"       # consultation id
-    HOUSEHOLD = "h"     # household code | new
-    HSTART = "hs"       # household id, reuse 1 | 0
+    MENU = "m"  # arg: self | browse | records | lang | resume
+    SCOPE = "s"  # arg: all | <domain id>
+    ANSWER = "a"  # consultation id, question id, value token
+    TOGGLE = "t"  # consultation id, question id, choice value
+    DONE = "d"  # consultation id, question id (multi-choice finished)
+    NAV = "n"  # consultation id, back | skip | restart | help
+    PROGRAM = "p"  # programme id (card)
+    CHECK = "c"  # programme id (consultation scoped to it)
+    DOMAIN = "b"  # domain id (browse)
+    RESULTS = "r"  # consultation id
+    HOUSEHOLD = "h"  # household code | new
+    HSTART = "hs"  # household id, reuse 1 | 0
 
 
 ARITY = {
-    Action.MENU: 1, Action.SCOPE: 1, Action.ANSWER: 3, Action.TOGGLE: 3, Action.DONE: 2, Action.NAV: 2,
-    Action.PROGRAM: 1, Action.CHECK: 1, Action.DOMAIN: 1, Action.RESULTS: 1, Action.HOUSEHOLD: 1,
+    Action.MENU: 1,
+    Action.SCOPE: 1,
+    Action.ANSWER: 3,
+    Action.TOGGLE: 3,
+    Action.DONE: 2,
+    Action.NAV: 2,
+    Action.PROGRAM: 1,
+    Action.CHECK: 1,
+    Action.DOMAIN: 1,
+    Action.RESULTS: 1,
+    Action.HOUSEHOLD: 1,
     Action.HSTART: 2,
 }
 

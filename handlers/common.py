@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app import consult
 from app.consult import Ask, Done, Stale
-
 from handlers import render
 from handlers.route import Reply, Turn
 from handlers.texts import t

@@ -4,26 +4,34 @@ from __future__ import annotations
 
 from app import consult
 from app.consult import Scope, Stale
-from knowledge.model import QuestionType
-from storage import repo
-from storage.models import ConsultationState
-
 from handlers import render
 from handlers.callbacks import Action
 from handlers.common import step_reply
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from knowledge.model import QuestionType
+from storage import repo
+from storage.models import Consultation, ConsultationState
 
 
-def start_consultation(turn: Turn, scope: Scope, household_id: int | None = None,
-                       reuse: bool = False) -> Reply:
+def start_consultation(
+    turn: Turn, scope: Scope, household_id: int | None = None, reuse: bool = False
+) -> Reply:
     household = repo.household_by_id(turn.session, household_id) if household_id else None
     answers = None
     if household is not None and reuse:
         answers = repo.reusable_answers(turn.session, household.id, turn.services.settings.reuse_max_age_days)
-    step = consult.start(turn.session, turn.manual, chat_id=turn.chat_id, user=turn.user,
-                         channel=turn.services.channel, language=turn.lang, scope=scope,
-                         household=household, reuse=answers)
+    step = consult.start(
+        turn.session,
+        turn.manual,
+        chat_id=turn.chat_id,
+        user=turn.user,
+        channel=turn.services.channel,
+        language=turn.lang,
+        scope=scope,
+        household=household,
+        reuse=answers,
+    )
     return step_reply(turn, step)
 
 
@@ -43,7 +51,7 @@ def on_check(turn: Turn) -> Reply:
     return start_consultation(turn, Scope("program", pid))
 
 
-def _own_consultation(turn: Turn) -> consult.Consultation | None:
+def _own_consultation(turn: Turn) -> Consultation | None:
     """The consultation a button names, only if it is this chat's: callback data is never trusted."""
     assert turn.callback is not None
     c = repo.get_consultation(turn.session, turn.callback.int_arg(0))
@@ -107,7 +115,7 @@ def on_nav(turn: Turn) -> Reply:
     return Reply(notice=t("bad_button", turn.lang))
 
 
-def answer_typed(turn: Turn, c: consult.Consultation, text: str) -> Reply:
+def answer_typed(turn: Turn, c: Consultation, text: str) -> Reply:
     return step_reply(turn, consult.answer_text(turn.session, turn.manual, c, text, turn.lang))
 
 
@@ -122,12 +130,18 @@ def on_results(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None or c.state != ConsultationState.RESULTS:
         return Reply(notice=t("bad_button", turn.lang))
-    done = consult.Done(c, consult.verdicts_for(turn.manual, c),
-                        sum(1 for v in (c.answers or {}).values() if v is not None))
+    done = consult.Done(
+        c, consult.verdicts_for(turn.manual, c), sum(1 for v in (c.answers or {}).values() if v is not None)
+    )
     return Reply(messages=render.results(turn.manual, done, turn.lang))
 
 
 ACTION_HANDLERS = {
-    Action.SCOPE: on_scope, Action.CHECK: on_check, Action.ANSWER: on_answer, Action.TOGGLE: on_toggle,
-    Action.DONE: on_done, Action.NAV: on_nav, Action.RESULTS: on_results,
+    Action.SCOPE: on_scope,
+    Action.CHECK: on_check,
+    Action.ANSWER: on_answer,
+    Action.TOGGLE: on_toggle,
+    Action.DONE: on_done,
+    Action.NAV: on_nav,
+    Action.RESULTS: on_results,
 }

@@ -7,9 +7,8 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from knowledge.text import Lang
-
 from handlers.texts import t
+from knowledge.text import Lang
 
 log = logging.getLogger(__name__)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from app import consult
-from storage import repo
-from storage.models import ConsultationState
-
 from handlers import render
 from handlers.callbacks import Action
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from storage import repo
+from storage.models import ConsultationState
 
 
 def on_program(turn: Turn) -> Reply:
@@ -42,11 +41,16 @@ def search(turn: Turn, query: str) -> Reply:
         others = [h.program_id for h in hits[1:4]]
         msg = render.card(turn.manual, best, turn.lang)
         if others:
-            msg.keyboard += [[(turn.manual.programs[p].name.get(turn.lang), render.build(Action.PROGRAM, p))]
-                             for p in others]
+            msg.keyboard += [
+                [(turn.manual.programs[p].name.get(turn.lang), render.build(Action.PROGRAM, p))]
+                for p in others
+            ]
         return Reply(messages=[msg])
-    return Reply(messages=[render.search_results(turn.manual, query, [h.program_id for h in hits[:5]],
-                                                 ambiguous, turn.lang)])
+    return Reply(
+        messages=[
+            render.search_results(turn.manual, query, [h.program_id for h in hits[:5]], ambiguous, turn.lang)
+        ]
+    )
 
 
 ACTION_HANDLERS = {Action.PROGRAM: on_program, Action.DOMAIN: on_domain}

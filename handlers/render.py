@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from html import escape
 
 from app.consult import Ask, Done, Scope
+from handlers.callbacks import Action, build
 from knowledge.engine import Status, Verdict
 from knowledge.manual import Manual
 from knowledge.model import Program, Question, QuestionType
 from knowledge.text import Lang
-
-from handlers.callbacks import Action, build
 
 __all__ = ["build"]
 from handlers.texts import t
@@ -49,8 +48,12 @@ def menu(lang: Lang, staff: bool, resume_id: int | None) -> Msg:
     rows: Keyboard = []
     if resume_id is not None:
         rows.append([(t("menu.resume", lang), build(Action.MENU, "resume"))])
-    rows.append([(t("menu.self", lang), build(Action.MENU, "self")),
-                 (t("menu.browse", lang), build(Action.MENU, "browse"))])
+    rows.append(
+        [
+            (t("menu.self", lang), build(Action.MENU, "self")),
+            (t("menu.browse", lang), build(Action.MENU, "browse")),
+        ]
+    )
     if staff:
         rows.append([(t("menu.records", lang), build(Action.MENU, "records"))])
     rows.append([(t("menu.lang", lang), build(Action.MENU, "lang"))])
@@ -61,15 +64,20 @@ def scope_menu(manual: Manual, lang: Lang) -> Msg:
     rows: Keyboard = [[(t("scope.all", lang), build(Action.SCOPE, "all"))]]
     domains = list(manual.domains.values())
     for i in range(0, len(domains), 2):
-        rows.append([(d.name.get(lang), build(Action.SCOPE, d.id)) for d in domains[i:i + 2]])
+        rows.append([(d.name.get(lang), build(Action.SCOPE, d.id)) for d in domains[i : i + 2]])
     return Msg(t("scope.ask", lang), rows)
 
 
 def _nav(cid: int, qid: str, lang: Lang, first: bool) -> Keyboard:
     row = [] if first else [(t("nav.back", lang), build(Action.NAV, cid, "back"))]
     row.append((t("nav.skip", lang), build(Action.NAV, cid, "skip")))
-    return [row, [(t("nav.restart", lang), build(Action.NAV, cid, "restart")),
-                  (t("nav.help", lang), build(Action.NAV, cid, "help"))]]
+    return [
+        row,
+        [
+            (t("nav.restart", lang), build(Action.NAV, cid, "restart")),
+            (t("nav.help", lang), build(Action.NAV, cid, "help")),
+        ],
+    ]
 
 
 def question(ask: Ask, lang: Lang) -> Msg:
@@ -77,8 +85,12 @@ def question(ask: Ask, lang: Lang) -> Msg:
     lines = [f"<b>{escape(t('question.head', lang, n=ask.number))}</b>", escape(q.text.get(lang))]
     rows: Keyboard = []
     if q.type == QuestionType.BOOL:
-        rows.append([(t("yes", lang), build(Action.ANSWER, cid, q.id, "true")),
-                     (t("no", lang), build(Action.ANSWER, cid, q.id, "false"))])
+        rows.append(
+            [
+                (t("yes", lang), build(Action.ANSWER, cid, q.id, "true")),
+                (t("no", lang), build(Action.ANSWER, cid, q.id, "false")),
+            ]
+        )
     elif q.type == QuestionType.CHOICE:
         rows.extend([(c.label.get(lang), build(Action.ANSWER, cid, q.id, c.value))] for c in q.choices)
     elif q.type == QuestionType.MULTI_CHOICE:
@@ -120,23 +132,33 @@ def _verdict_lines(manual: Manual, v: Verdict, lang: Lang, with_reasons: bool = 
 
 def results(manual: Manual, done: Done, lang: Lang) -> list[Msg]:
     c = done.consultation
-    date = (c.started_at.date().isoformat() if c.started_at else "")
+    date = c.started_at.date().isoformat() if c.started_at else ""
     lines = [t("results.head", lang, date=date, n=done.answered)]
-    for status, key in ((Status.ELIGIBLE, "results.eligible"), (Status.UNKNOWN, "results.unknown"),
-                        (Status.INELIGIBLE, "results.ineligible")):
+    for status, key in (
+        (Status.ELIGIBLE, "results.eligible"),
+        (Status.UNKNOWN, "results.unknown"),
+        (Status.INELIGIBLE, "results.ineligible"),
+    ):
         group = [v for v in done.verdicts.values() if v.status == status]
         if not group:
             continue
         lines.append("")
         lines.append(f"{t(key, lang)} ({len(group)})")
         for v in group:
-            lines.extend(_verdict_lines(manual, v, lang, with_reasons=status != Status.INELIGIBLE or len(group) < 8))
+            lines.extend(
+                _verdict_lines(manual, v, lang, with_reasons=status != Status.INELIGIBLE or len(group) < 8)
+            )
     lines.append("")
     lines.append(f"<i>{escape(t('results.footer', lang))}</i>")
     buttons: Keyboard = [
-        [(("✅ " if v.status == Status.ELIGIBLE else "❓ ") + manual.programs[v.program].name.get(lang),
-          build(Action.PROGRAM, v.program))]
-        for v in done.verdicts.values() if v.status != Status.INELIGIBLE
+        [
+            (
+                ("✅ " if v.status == Status.ELIGIBLE else "❓ ") + manual.programs[v.program].name.get(lang),
+                build(Action.PROGRAM, v.program),
+            )
+        ]
+        for v in done.verdicts.values()
+        if v.status != Status.INELIGIBLE
     ]
     buttons.append([(t("nav.restart", lang), build(Action.NAV, c.id, "restart"))])
     parts = split("\n".join(lines))
@@ -149,7 +171,12 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
     lines = [f"<b>{escape(program.name.get(lang))}</b>"]
     if program.local:
         lines.append(escape(t("card.local", lang)))
-    lines += [escape(program.summary.get(lang)), "", t("card.benefit", lang), escape(program.benefit.get(lang))]
+    lines += [
+        escape(program.summary.get(lang)),
+        "",
+        t("card.benefit", lang),
+        escape(program.benefit.get(lang)),
+    ]
     if program.rule_text:
         lines += ["", t("card.who", lang), escape(program.rule_text.get(lang))]
     if verdict is not None:
@@ -170,29 +197,38 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
         note = program.verify_note.get(lang) if program.verify_note else ""
         lines += ["", escape(f"{t('verify', lang)} {note}".strip())]
     source = max(program.sources, key=lambda s: s.as_of)
-    lines += ["", f"<i>{escape(t('card.source', lang, title=source.title, date=source.as_of.isoformat()))}</i>"]
+    lines += [
+        "",
+        f"<i>{escape(t('card.source', lang, title=source.title, date=source.as_of.isoformat()))}</i>",
+    ]
     keyboard = [[(t("card.check", lang), build(Action.CHECK, program.id))]]
     return Msg("\n".join(lines), keyboard)
 
 
 def browse_domains(manual: Manual, lang: Lang) -> Msg:
     domains = list(manual.domains.values())
-    rows = [[(d.name.get(lang), build(Action.DOMAIN, d.id)) for d in domains[i:i + 2]]
-            for i in range(0, len(domains), 2)]
+    rows = [
+        [(d.name.get(lang), build(Action.DOMAIN, d.id)) for d in domains[i : i + 2]]
+        for i in range(0, len(domains), 2)
+    ]
     return Msg(t("browse.ask", lang), rows)
 
 
 def browse_list(manual: Manual, domain: str, lang: Lang) -> Msg:
     name = manual.domains[domain].name.get(lang)
-    rows = [[(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in manual.programs_in(domain)]
+    rows = [
+        [(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in manual.programs_in(domain)
+    ]
     rows.append([(t("card.check", lang), build(Action.SCOPE, domain))])
     return Msg(t("browse.list", lang, domain=escape(name)), rows)
 
 
 def search_results(manual: Manual, query: str, program_ids: list[str], ambiguous: bool, lang: Lang) -> Msg:
     if not program_ids:
-        return Msg(escape(t("search.none", lang, query=query)),
-                   [[(t("menu.browse", lang), build(Action.MENU, "browse"))]])
+        return Msg(
+            escape(t("search.none", lang, query=query)),
+            [[(t("menu.browse", lang), build(Action.MENU, "browse"))]],
+        )
     head = t("search.maybe", lang) if ambiguous else t("search.head", lang, query=query)
     rows = [[(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in program_ids]
     return Msg(escape(head), rows)

@@ -8,7 +8,7 @@ conflicting write from another process (StaleDataError) is retried from fresh st
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +20,13 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from app.services import Services
-from knowledge.text import Lang
-from storage import repo
-from storage.models import Role, User
-
 from handlers.callbacks import BadCallback, Callback, parse
 from handlers.guard import ACTIONS, may, role_of
 from handlers.render import Keyboard, Msg
 from handlers.texts import t
+from knowledge.text import Lang
+from storage import repo
+from storage.models import Role, User
 
 log = logging.getLogger(__name__)
 RETRIES = 2
@@ -59,26 +58,34 @@ class Turn:
 
 
 Decide = Callable[[Turn], Reply]
-PTBCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+PTBCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                                 for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
-def _decide(services: Services, update: Update, decide: Decide, allowed: frozenset[Role],
-            callback: Callback | None, args: list[str]) -> Reply:
+def _decide(
+    services: Services,
+    update: Update,
+    decide: Decide,
+    allowed: frozenset[Role],
+    callback: Callback | None,
+    args: list[str],
+) -> Reply:
     tg_user = update.effective_user
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
     with services.db.session() as s:
         user = repo.get_user(s, tg_user.id)
         if user is None:
-            user = repo.ensure_user(s, tg_user.id, Lang.parse(tg_user.language_code,
-                                                               services.settings.default_language).value)
+            user = repo.ensure_user(
+                s, tg_user.id, Lang.parse(tg_user.language_code, services.settings.default_language).value
+            )
         role = role_of(user, services.settings)
         lang = Lang.parse(user.language)
         if not may(role, allowed):
@@ -135,14 +142,21 @@ async def send(update: Update, reply: Reply) -> None:
         await bot.send_message(chat.id, reply.notice)
     if reply.edit is not None and query is not None and query.message is not None:
         try:
-            await bot.edit_message_text(reply.edit.text, chat.id, query.message.message_id,
-                                        parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.edit.keyboard))
+            await bot.edit_message_text(
+                reply.edit.text,
+                chat.id,
+                query.message.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.edit.keyboard),
+            )
         except BadRequest as exc:
             # Pressing the same toggle twice quickly can ask for an identical edit; harmless.
             if "not modified" not in str(exc).lower():
                 raise
     for msg in reply.messages:
-        await bot.send_message(chat.id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard))
+        await bot.send_message(
+            chat.id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard)
+        )
     if reply.document is not None:
         name, content, caption = reply.document
         await bot.send_document(chat.id, InputFile(content, filename=name), caption=caption)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from knowledge.privacy import contains_pii
-from knowledge.text import Lang
-from storage import repo
-from storage.models import ConsultationState
-
 from handlers import consult as consult_handlers
 from handlers import programs, render, staff
 from handlers.guard import MENU_ITEMS, STAFF, may
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from knowledge.privacy import contains_pii
+from knowledge.text import Lang
+from storage import repo
+from storage.models import ConsultationState
 
 
 def _menu(turn: Turn) -> Msg:

@@ -32,13 +32,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no": ("아니요", "No"),
     "question.head": ("질문 {n}", "Question {n}"),
     "question.typed": ("숫자로 답해 주세요. 예: {example}", "Please type your answer, e.g. {example}"),
-    "question.multi": ("해당하는 것을 모두 누른 뒤 '선택 완료'를 눌러 주세요.", "Tap all that apply, then 'Done'."),
+    "question.multi": (
+        "해당하는 것을 모두 누른 뒤 '선택 완료'를 눌러 주세요.",
+        "Tap all that apply, then 'Done'.",
+    ),
     "question.way_out": (
         "답을 알아듣기 어려워요. 모르시면 '건너뛰기/모름'을, 설명이 필요하면 '도움말'을 눌러 주세요.",
         "I could not understand the answer. Tap 'Skip / don't know' or 'Help'.",
     ),
     "help.none": ("이 질문에는 따로 설명이 없어요.", "There is no extra help for this question."),
-    "results.head": ("<b>상담 결과</b> ({date} 기준, 답한 질문 {n}개)", "<b>Results</b> (as of {date}, {n} answers)"),
+    "results.head": (
+        "<b>상담 결과</b> ({date} 기준, 답한 질문 {n}개)",
+        "<b>Results</b> (as of {date}, {n} answers)",
+    ),
     "results.eligible": ("✅ <b>받을 수 있어요</b>", "✅ <b>You may be eligible</b>"),
     "results.unknown": ("❓ <b>확인이 필요해요</b>", "❓ <b>Needs checking</b>"),
     "results.ineligible": ("❌ <b>해당하지 않아요</b>", "❌ <b>Not eligible</b>"),
@@ -60,13 +66,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card.local": ("🏘 우리 동네 사업", "🏘 Local programme"),
     "browse.ask": ("분야를 골라 주세요.", "Choose a domain."),
     "browse.list": ("<b>{domain}</b> 분야의 제도예요.", "Programmes in <b>{domain}</b>."),
-    "cancelled": ("상담을 멈췄어요. 다시 하려면 /start 를 눌러 주세요.", "Consultation stopped. Send /start to begin again."),
+    "cancelled": (
+        "상담을 멈췄어요. 다시 하려면 /start 를 눌러 주세요.",
+        "Consultation stopped. Send /start to begin again.",
+    ),
     "nothing_to_cancel": ("진행 중인 상담이 없어요.", "There is no consultation in progress."),
-    "stale": ("지난 질문의 버튼이에요. 아래 새 질문에 답해 주세요.", "That button belongs to an earlier question."),
-    "bad_button": ("이 버튼은 쓸 수 없어요. /start 로 다시 시작해 주세요.", "This button cannot be used. Send /start."),
+    "stale": (
+        "지난 질문의 버튼이에요. 아래 새 질문에 답해 주세요.",
+        "That button belongs to an earlier question.",
+    ),
+    "bad_button": (
+        "이 버튼은 쓸 수 없어요. /start 로 다시 시작해 주세요.",
+        "This button cannot be used. Send /start.",
+    ),
     "denied": ("이 기능은 담당 공무원만 쓸 수 있어요.", "This is for registered staff only."),
     "error": (
-        "죄송해요, 처리 중에 문제가 생겼어요. 지금까지의 답은 저장되어 있어요. 다시 시도하거나 /start 를 눌러 주세요.",
+        "죄송해요, 처리 중에 문제가 생겼어요. 지금까지의 답은 저장되어 있어요. "
+        "다시 시도하거나 /start 를 눌러 주세요.",
         "Sorry, something went wrong. Your answers so far are saved. Try again or send /start.",
     ),
     "lang.set": ("이제 한국어로 안내할게요.", "I will use English from now on."),
@@ -88,14 +104,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff.household": ("<b>가구 {code}</b>", "<b>Household {code}</b>"),
     "staff.no_history": ("이전 상담이 없어요.", "No earlier consultations."),
     "staff.history": ("이전 상담 {n}건:", "{n} earlier consultation(s):"),
+    "staff.asked": ("질문 {n}개", "{n} questions"),
+    "staff.state.asking": ("진행 중", "in progress"),
+    "staff.state.results": ("결과 안내함", "results shown"),
+    "staff.state.cancelled": ("중단", "stopped"),
     "staff.start": ("▶ 이 가구 상담 시작", "▶ Consult for this household"),
     "staff.reuse": ("♻ 지난 답 {n}개 다시 쓰기 ({date})", "♻ Reuse {n} answers from {date}"),
     "staff.fresh": ("▶ 처음부터 새로 묻기", "▶ Ask everything afresh"),
     "staff.bad_code": (
-        "가구 코드는 H-0042 처럼 H와 숫자 4~6자리예요.", "A household code looks like H-0042 (H and 4 to 6 digits).",
+        "가구 코드는 H-0042 처럼 H와 숫자 4~6자리예요.",
+        "A household code looks like H-0042 (H and 4 to 6 digits).",
     ),
-    "staff.unknown_household": ("{code} 가구가 없어요. 새로 만들려면 아래 버튼을 누르세요.",
-                                "No household {code}. Use the button below to create one."),
+    "staff.unknown_household": (
+        "{code} 가구가 없어요. 새로 만들려면 아래 버튼을 누르세요.",
+        "No household {code}. Use the button below to create one.",
+    ),
     "help": (
         "/start 처음 화면 · /cancel 상담 멈추기 · /lang 언어 바꾸기\n"
         "궁금한 제도 이름을 그냥 써 보내면 찾아 드려요 (예: 기초연금, 월세 지원).",

@@ -17,10 +17,10 @@ from knowledge.rules import (
     SET_OPS,
     Compare,
     Eligible,
-    Some,
     ParamRef,
     Rule,
     RuleError,
+    Some,
     parse_rule,
     referenced,
     walk,
@@ -66,8 +66,10 @@ def _format_error(err: Any) -> str:
         return f"missing required field '{err['loc'][-1]}'"
     if err["type"] == "extra_forbidden":
         field = str(err["loc"][-1])
-        hint = "" if field.isascii() and " " not in field else (
-            " (looks like text: a comma inside {…} starts a new field, so put the text in quotes)"
+        hint = (
+            ""
+            if field.isascii() and " " not in field
+            else (" (looks like text: a comma inside {…} starts a new field, so put the text in quotes)")
         )
         return f"unknown field '{field}'{hint}"
     return f"{loc}: {message}" if loc else message
@@ -82,7 +84,9 @@ def _display(path: Path, root: Path) -> str:
 
 def _read_dir(directory: Path, layer: str | None, out: _Collected, display_root: Path) -> None:
     files = sorted(
-        p for p in directory.rglob("*.y*ml") if layer is not None or "local" not in p.relative_to(directory).parts
+        p
+        for p in directory.rglob("*.y*ml")
+        if layer is not None or "local" not in p.relative_to(directory).parts
     )
     if not files:
         out.issues.append(Issue(str(directory), 1, "no YAML files found in the manual directory"))
@@ -92,7 +96,9 @@ def _read_dir(directory: Path, layer: str | None, out: _Collected, display_root:
         if source is None or source.data is None:
             continue
         if not isinstance(source.data, dict):
-            out.issues.append(source.issue((), "top level must be a mapping of sections: " + ", ".join(SECTIONS)))
+            out.issues.append(
+                source.issue((), "top level must be a mapping of sections: " + ", ".join(SECTIONS))
+            )
             continue
         for section, entries in source.data.items():
             _read_section(source, section, entries, layer, out)
@@ -102,7 +108,9 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
     if section == "cases":
         return  # test cases live beside programmes in some overlays; the engine ignores them
     if section not in SECTIONS:
-        out.issues.append(source.issue((section,), f"unknown section '{section}' (expected {', '.join(SECTIONS)})"))
+        out.issues.append(
+            source.issue((section,), f"unknown section '{section}' (expected {', '.join(SECTIONS)})")
+        )
         return
     if not isinstance(entries, list):
         out.issues.append(source.issue((section,), f"'{section}' must be a list"))
@@ -121,8 +129,11 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
         seen = out.items[section].get(ident)
         if seen is not None and seen.layer == layer:
             out.issues.append(
-                source.issue((*loc, "id"), f"duplicate {section[:-1]} id '{ident}' (first at {seen.source.file}:"
-                             f"{seen.source.line(seen.loc)})")
+                source.issue(
+                    (*loc, "id"),
+                    f"duplicate {section[:-1]} id '{ident}' (first at {seen.source.file}:"
+                    f"{seen.source.line(seen.loc)})",
+                )
             )
             continue
         if seen is not None and section != "programs":
@@ -149,12 +160,16 @@ def _check_value(q: Question, rule: Compare, item: _Item, loc: Loc, issues: list
             issues.append(where(loc, f"'{q.id}' is a list of numbers: compare with some: or count:"))
         return
     if rule.quantifier is not None:
-        issues.append(where(loc, f"'{rule.quantifier}' only applies to list questions, '{q.id}' is {q.type.value}"))
+        issues.append(
+            where(loc, f"'{rule.quantifier}' only applies to list questions, '{q.id}' is {q.type.value}")
+        )
         return
     values = rule.value if isinstance(rule.value, tuple) else (rule.value,)
     if isinstance(rule.value, ParamRef):
         if q.type not in (QuestionType.INT, QuestionType.MONEY):
-            issues.append(where(loc, f"a parameter can only be compared with a number question, not '{q.id}'"))
+            issues.append(
+                where(loc, f"a parameter can only be compared with a number question, not '{q.id}'")
+            )
         return
     if q.type in (QuestionType.INT, QuestionType.MONEY):
         if rule.op in ("has_any", "has_none"):
@@ -191,9 +206,12 @@ def _check_rule(rule: Rule, item: _Item, loc: Loc, man: Manual, issues: list[Iss
     for node in walk(rule):
         if isinstance(node, Compare) and node.answer in man.questions:
             _check_value(man.questions[node.answer], node, item, loc, issues)
-        elif isinstance(node, Some) and node.answer in man.questions:
-            if man.questions[node.answer].type != QuestionType.INT_LIST:
-                issues.append(item.source.issue(loc, f"'some' needs a list question, '{node.answer}' is not one"))
+        elif (
+            isinstance(node, Some)
+            and node.answer in man.questions
+            and man.questions[node.answer].type != QuestionType.INT_LIST
+        ):
+            issues.append(item.source.issue(loc, f"'some' needs a list question, '{node.answer}' is not one"))
 
 
 def _find_cycle(man: Manual) -> list[str] | None:
@@ -221,16 +239,32 @@ def _warnings(man: Manual, items: _Collected, today: dt.date) -> list[Issue]:
     for pid, param in man.parameters.items():
         item = items.items["parameters"][pid]
         if param.in_force(today) is None:
-            out.append(item.source.issue((*item.loc, "values"), f"parameter '{pid}' has no value in force on "
-                                         f"{today.isoformat()}", "warning"))
+            out.append(
+                item.source.issue(
+                    (*item.loc, "values"),
+                    f"parameter '{pid}' has no value in force on {today.isoformat()}",
+                    "warning",
+                )
+            )
         elif max(param.values).year < today.year:
-            out.append(item.source.issue((*item.loc, "values"), f"parameter '{pid}' has no value for {today.year} "
-                                         f"(latest from {max(param.values).isoformat()})", "warning"))
+            out.append(
+                item.source.issue(
+                    (*item.loc, "values"),
+                    f"parameter '{pid}' has no value for {today.year} "
+                    f"(latest from {max(param.values).isoformat()})",
+                    "warning",
+                )
+            )
     for pid, prog in man.programs.items():
         item = items.items["programs"][pid]
         if (today - prog.as_of).days > STALE_AFTER_DAYS:
-            out.append(item.source.issue((*item.loc, "sources"), f"programme '{pid}' sources are from "
-                                         f"{prog.as_of.isoformat()}, more than 12 months ago", "warning"))
+            out.append(
+                item.source.issue(
+                    (*item.loc, "sources"),
+                    f"programme '{pid}' sources are from {prog.as_of.isoformat()}, more than 12 months ago",
+                    "warning",
+                )
+            )
     return out
 
 
@@ -270,7 +304,9 @@ def _assemble(collected: _Collected, overlays: list[str]) -> Manual:
         overlays=overlays,
     )
     domain_rank = {d: i for i, d in enumerate(man.domains)}
-    ordered = sorted(items["programs"].values(), key=lambda it: domain_rank.get(it.model.domain, len(domain_rank)))
+    ordered = sorted(
+        items["programs"].values(), key=lambda it: domain_rank.get(it.model.domain, len(domain_rank))
+    )
     man.programs = {it.model.id: it.model.model_copy(update={"order": n}) for n, it in enumerate(ordered)}
     return man
 
@@ -303,7 +339,9 @@ def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
             continue
         _check_rule(gate, item, (*item.loc, "ask_if"), man, issues)
         if qid in referenced(gate)[0]:
-            issues.append(item.source.issue((*item.loc, "ask_if"), f"question '{qid}' cannot depend on itself"))
+            issues.append(
+                item.source.issue((*item.loc, "ask_if"), f"question '{qid}' cannot depend on itself")
+            )
         man.ask_if[qid] = gate
     for qid, item in collected.items["questions"].items():
         for n, implied in enumerate(man.questions[qid].implied):
@@ -318,8 +356,12 @@ def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
     for pid, item in collected.items["parameters"].items():
         by = man.parameters[pid].by
         if by is not None and by not in man.questions:
-            issues.append(item.source.issue((*item.loc, "by"), f"parameter '{pid}' is keyed by unknown question '{by}'"))
+            issues.append(
+                item.source.issue((*item.loc, "by"), f"parameter '{pid}' is keyed by unknown question '{by}'")
+            )
     if not issues and (cycle := _find_cycle(man)):
         item = collected.items["programs"][cycle[0]]
-        issues.append(item.source.issue((*item.loc, "rule"), "eligibility depends on itself: " + " → ".join(cycle)))
+        issues.append(
+            item.source.issue((*item.loc, "rule"), "eligibility depends on itself: " + " → ".join(cycle))
+        )
     return issues

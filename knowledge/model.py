@@ -135,7 +135,9 @@ class Parameter(Strict):
         if len(tables) > 1:
             raise ValueError("every dated value must be a table, or none of them")
         if (True in tables) != (self.by is not None):
-            raise ValueError("a table of values needs 'by' (the answer that keys it), a single value must not")
+            raise ValueError(
+                "a table of values needs 'by' (the answer that keys it), a single value must not"
+            )
         self._dates = sorted(self.values)
         return self
 

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from knowledge.manual import Manual
 
 
-def _askable(manual: Manual, qid: str, answers: Mapping[str, Any], as_of: dt.date, depth: int = 0) -> list[str]:
+def _askable(
+    manual: Manual, qid: str, answers: Mapping[str, Any], as_of: dt.date, depth: int = 0
+) -> list[str]:
     """The questions to ask to learn `qid`: itself, or the gate questions its `ask_if` still needs."""
     if qid in answers or depth > 5:
         return []

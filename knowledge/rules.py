@@ -17,7 +17,7 @@ reason reads as a plain statement of what holds or fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -65,6 +65,7 @@ class Context(Protocol):
 
 # ---------------------------------------------------------------- nodes
 
+
 @dataclass(frozen=True, slots=True)
 class ParamRef:
     param: str
@@ -73,8 +74,16 @@ class ParamRef:
 Value = Any  # a literal (int, float, str, bool, list) or a ParamRef
 
 NEGATE = {
-    "eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le",
-    "in": "not_in", "not_in": "in", "has_any": "has_none", "has_none": "has_any",
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "le": "gt",
+    "gt": "le",
+    "in": "not_in",
+    "not_in": "in",
+    "has_any": "has_none",
+    "has_none": "has_any",
 }
 SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 NUMERIC_OPS = {"lt", "le", "gt", "ge"}
@@ -128,6 +137,7 @@ Rule = All | AnyOf | Not | Compare | Some | IncomeAtMost | Eligible
 
 # ---------------------------------------------------------------- parsing
 
+
 class RuleError(Exception):
     def __init__(self, loc: Loc, message: str) -> None:
         super().__init__(message)
@@ -150,8 +160,10 @@ def parse_rule(raw: Any, loc: Loc = ()) -> Rule:
     if "answer" in raw:
         return _parse_compare(raw, loc)
     if len(raw) != 1:
-        raise RuleError(loc, f"a rule has exactly one of all/any/not/income_at_most/eligible, got {sorted(raw)}")
-    (key, body), = raw.items()
+        raise RuleError(
+            loc, f"a rule has exactly one of all/any/not/income_at_most/eligible, got {sorted(raw)}"
+        )
+    ((key, body),) = raw.items()
     here = (*loc, key)
     if key in ("all", "any"):
         if not isinstance(body, list) or not body:
@@ -173,16 +185,18 @@ def parse_rule(raw: Any, loc: Loc = ()) -> Rule:
         ):
             raise RuleError((*here, "percent"), f"percent must be a positive number, got {percent!r}")
         return IncomeAtMost(percent, str(body.get("of", "median_income")))
-    raise RuleError(here, f"unknown rule form '{key}' (expected all, any, not, answer, income_at_most, eligible)")
+    raise RuleError(
+        here, f"unknown rule form '{key}' (expected all, any, not, answer, income_at_most, eligible)"
+    )
 
 
-def _parse_compare(raw: dict[str, Any], loc: Loc) -> Compare:
+def _parse_compare(raw: dict[str, Any], loc: Loc) -> Compare | Some:
     if not isinstance(raw["answer"], str):
         raise RuleError((*loc, "answer"), "'answer' takes a question id")
     rest = {k: v for k, v in raw.items() if k != "answer"}
     if len(rest) != 1:
         raise RuleError(loc, f"a comparison has exactly one operator, got {sorted(rest) or 'none'}")
-    (op, body), = rest.items()
+    ((op, body),) = rest.items()
     quantifier = None
     if op == "some":
         return _parse_some(raw["answer"], body, (*loc, op))
@@ -190,7 +204,7 @@ def _parse_compare(raw: dict[str, Any], loc: Loc) -> Compare:
         quantifier = op
         if not isinstance(body, dict) or len(body) != 1:
             raise RuleError((*loc, op), "'count' takes one operator, e.g. {ge: 2}")
-        (op, body), = body.items()
+        ((op, body),) = body.items()
         if op not in NUMERIC_OPS | {"eq", "ne"}:
             raise RuleError((*loc, quantifier, op), f"'count' supports eq ne lt le gt ge, not '{op}'")
         loc = (*loc, quantifier)
@@ -224,11 +238,16 @@ def walk(rule: Rule) -> Iterator[Rule]:
 
 # ---------------------------------------------------------------- evaluation
 
+
 def _combine(results: Sequence[Result], want_all: bool) -> Result:
     """Kleene AND (want_all) or OR, keeping only the reasons that explain the outcome."""
     decisive, neutral = (Tri.NO, Tri.YES) if want_all else (Tri.YES, Tri.NO)
     if any(r.tri == decisive for r in results):
-        keep = [r for r in results if r.tri != Tri.UNKNOWN] if want_all else [r for r in results if r.tri == Tri.YES]
+        keep = (
+            [r for r in results if r.tri != Tri.UNKNOWN]
+            if want_all
+            else [r for r in results if r.tri == Tri.YES]
+        )
         return Result(decisive, tuple(x for r in keep for x in r.reasons))
     if all(r.tri == neutral for r in results):
         return Result(neutral, tuple(x for r in results for x in r.reasons))
@@ -304,17 +323,25 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
             return _count_text(lang, shown_op, shown)
         if isinstance(rule.value, ParamRef) and shown is None:
             by = ctx.param_by(rule.value.param)
-            by_text = f" ({ctx.label('question', by, lang)}에 따라)" if by and lang == Lang.KO else (
-                f" (depends on {ctx.label('question', by, lang).lower()})" if by else "")
+            by_text = (
+                f" ({ctx.label('question', by, lang)}에 따라)"
+                if by and lang == Lang.KO
+                else (f" (depends on {ctx.label('question', by, lang).lower()})" if by else "")
+            )
             return f"{SYMBOL.get(shown_op, shown_op)} {ctx.label('param', rule.value.param, lang)}{by_text}"
         if shown_op == "eq":
             return ctx.show(qid, shown, lang)
         if shown_op == "ne":
-            return f"{ctx.show(qid, shown, lang)} 아님" if lang == Lang.KO else f"not {ctx.show(qid, shown, lang)}"
+            return (
+                f"{ctx.show(qid, shown, lang)} 아님"
+                if lang == Lang.KO
+                else f"not {ctx.show(qid, shown, lang)}"
+            )
         if shown_op in SET_OPS:
             items = ", ".join(ctx.show(qid, v, lang) for v in shown)
             return {
-                "in": ("{} 중 하나", "one of {}"), "not_in": ("{} 아님", "not {}"),
+                "in": ("{} 중 하나", "one of {}"),
+                "not_in": ("{} 아님", "not {}"),
                 "has_any": ("{} 중 하나 이상 포함", "includes any of {}"),
                 "has_none": ("{} 해당 없음", "none of {}"),
             }[shown_op][0 if lang == Lang.KO else 1].format(items)
@@ -322,6 +349,7 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
 
     if actual is None or target is None:
         missing = ((qid,) if actual is None else ()) + target_missing
+
         def render_unknown(lang: Lang) -> str:
             name = ctx.label("question", qid, lang)
             if lang == Lang.KO:
@@ -330,10 +358,7 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
 
         return _unknown(render_unknown, missing)
 
-    if rule.quantifier == "count":
-        ok = _holds(op, len(actual), target)
-    else:
-        ok = _holds(op, actual, target)
+    ok = _holds(op, len(actual) if rule.quantifier == "count" else actual, target)
     tri = Tri.YES if ok else Tri.NO
 
     def render(lang: Lang) -> str:
@@ -344,8 +369,10 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
             return f"{name} {shown_actual} {SYMBOL[relation]} {ctx.show(qid, target, lang)}"
         if ok:
             return f"{name}: {shown_actual}"
-        return f"{name}: {shown_actual} — 기준: {condition(lang)}" if lang == Lang.KO else (
-            f"{name}: {shown_actual} — needs {condition(lang)}"
+        return (
+            f"{name}: {shown_actual} — 기준: {condition(lang)}"
+            if lang == Lang.KO
+            else (f"{name}: {shown_actual} — needs {condition(lang)}")
         )
 
     return Result(tri, (Reason(tri, render, ()),))
@@ -366,7 +393,9 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
     qid = rule.answer
 
     def condition(lang: Lang) -> str:
-        shown = ", ".join(f"{SYMBOL[op]} {ctx.show(qid, t, lang) if t is not None else '?'}" for op, t in targets)
+        shown = ", ".join(
+            f"{SYMBOL[op]} {ctx.show(qid, t, lang) if t is not None else '?'}" for op, t in targets
+        )
         if lang == Lang.KO:
             return f"{shown}인 경우가 {'없음' if negate else '있음'}"
         return f"{'none' if negate else 'at least one'} {shown}"
@@ -376,7 +405,11 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
 
         def render_unknown(lang: Lang) -> str:
             name = ctx.label("question", qid, lang)
-            return f"{name}: 모름 — 기준 {condition(lang)}" if lang == Lang.KO else f"{name}: unknown — needs {condition(lang)}"
+            return (
+                f"{name}: 모름 — 기준 {condition(lang)}"
+                if lang == Lang.KO
+                else f"{name}: unknown — needs {condition(lang)}"
+            )
 
         return _unknown(render_unknown, need)
     found = any(all(_holds(op, a, t) for op, t in targets) for a in actual)
@@ -386,10 +419,12 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
         name = ctx.label("question", qid, lang)
         shown_actual = ctx.show(qid, actual, lang)
         if tri == Tri.YES:
-            return f"{name}: {shown_actual} ({condition(lang)})" if lang == Lang.KO else (
-                f"{name}: {shown_actual} ({condition(lang)})")
-        return f"{name}: {shown_actual} — 기준 {condition(lang)}" if lang == Lang.KO else (
-            f"{name}: {shown_actual} — needs {condition(lang)}")
+            return f"{name}: {shown_actual} ({condition(lang)})"
+        return (
+            f"{name}: {shown_actual} — 기준 {condition(lang)}"
+            if lang == Lang.KO
+            else (f"{name}: {shown_actual} — needs {condition(lang)}")
+        )
 
     return Result(tri, (Reason(tri, render, ()),))
 
@@ -411,7 +446,8 @@ def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
             return f"{of} {pct_text}%"
         if lang == Lang.KO:
             return f"{size}인 {of} {pct_text}% {ctx.show('household_income', line, lang)}"
-        return f"{pct_text}% of {of} for {size} {'person' if size == 1 else 'people'} {ctx.show('household_income', line, lang)}"
+        people = "person" if size == 1 else "people"
+        return f"{pct_text}% of {of} for {size} {people} {ctx.show('household_income', line, lang)}"
 
     def income_label(lang: Lang) -> str:
         return ctx.label("question", "household_income", lang)
@@ -419,8 +455,11 @@ def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
     if income is None or size is None or line is None:
         missing = tuple(q for q, v in (("household_income", income), ("household_size", size)) if v is None)
         return _unknown(
-            lambda lang: (f"{income_label(lang)}: 모름 — 기준 ≤ {standard(lang)}" if lang == Lang.KO
-                          else f"{income_label(lang)}: unknown — needs ≤ {standard(lang)}"),
+            lambda lang: (
+                f"{income_label(lang)}: 모름 — 기준 ≤ {standard(lang)}"
+                if lang == Lang.KO
+                else f"{income_label(lang)}: unknown — needs ≤ {standard(lang)}"
+            ),
             missing,
         )
     at_most = income <= line
@@ -438,8 +477,11 @@ def _eligible(rule: Eligible, ctx: Context, negate: bool) -> Result:
     inner = ctx.verdict(rule.program)
     if inner.tri == Tri.UNKNOWN:
         return _unknown(
-            lambda lang: (f"{ctx.label('program', rule.program, lang)}: 확인 필요" if lang == Lang.KO
-                          else f"{ctx.label('program', rule.program, lang)}: to be checked"),
+            lambda lang: (
+                f"{ctx.label('program', rule.program, lang)}: 확인 필요"
+                if lang == Lang.KO
+                else f"{ctx.label('program', rule.program, lang)}: to be checked"
+            ),
             inner.missing,
         )
     eligible = inner.tri == Tri.YES

@@ -50,7 +50,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 # Dates stay strings: the schema parses them, so a bad date gets our message, not a YAML one.
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+_Constructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str
+)
 
 
 def _convert(node: yaml.Node, loc: Loc, lines: dict[Loc, int], ctor: _Constructor) -> Any:
@@ -66,9 +68,11 @@ def _convert(node: yaml.Node, loc: Loc, lines: dict[Loc, int], ctor: _Constructo
             if key in out:
                 lines[("__duplicate__", *key_loc)] = key_node.start_mark.line + 1
             out[key] = _convert(value_node, key_loc, lines, ctor)
-            lines[key_loc] = key_node.start_mark.line + 1 if not isinstance(
-                value_node, (yaml.MappingNode, yaml.SequenceNode)
-            ) else lines[key_loc]
+            lines[key_loc] = (
+                key_node.start_mark.line + 1
+                if not isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode))
+                else lines[key_loc]
+            )
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*loc, i), lines, ctor) for i, item in enumerate(node.value)]

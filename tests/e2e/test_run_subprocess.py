@@ -23,16 +23,36 @@ def _user() -> dict[str, Any]:
 
 
 def message(text: str) -> dict[str, Any]:
-    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
-    return {"message": {"message_id": int(time.time() * 1000) % 10**9, "date": int(time.time()),
-                        "chat": {"id": CHAT, "type": "private"}, "from": _user(), "text": text,
-                        "entities": entities}}
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    )
+    return {
+        "message": {
+            "message_id": int(time.time() * 1000) % 10**9,
+            "date": int(time.time()),
+            "chat": {"id": CHAT, "type": "private"},
+            "from": _user(),
+            "text": text,
+            "entities": entities,
+        }
+    }
 
 
 def callback(message_id: int, data: str) -> dict[str, Any]:
-    return {"callback_query": {"id": str(time.time_ns()), "from": _user(), "chat_instance": "1", "data": data,
-                               "message": {"message_id": message_id, "date": int(time.time()),
-                                           "chat": {"id": CHAT, "type": "private"}, "text": "…"}}}
+    return {
+        "callback_query": {
+            "id": str(time.time_ns()),
+            "from": _user(),
+            "chat_instance": "1",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": CHAT, "type": "private"},
+                "text": "…",
+            },
+        }
+    }
 
 
 @pytest.fixture
@@ -45,10 +65,20 @@ def server() -> Iterator[BotAPIServer]:
 @pytest.fixture
 def bot_process(server: BotAPIServer, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_BOT_TOKEN="123456:TEST", TELEGRAM_API_BASE_URL=server.base_url,
-               DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.sqlite3'}", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "run"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env.update(
+        TELEGRAM_BOT_TOKEN="123456:TEST",
+        TELEGRAM_API_BASE_URL=server.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     yield proc
     proc.terminate()
     try:
@@ -82,13 +112,22 @@ def say(server: BotAPIServer, proc: subprocess.Popen[str], text: str) -> None:
     wait_for(server, count + 1, proc)
 
 
-def test_bot_run_drives_a_consultation_over_http(server: BotAPIServer, bot_process: subprocess.Popen[str]) -> None:
+def test_bot_run_drives_a_consultation_over_http(
+    server: BotAPIServer, bot_process: subprocess.Popen[str]
+) -> None:
     say(server, bot_process, "/start")
     assert "복지 안내 도우미" in server.api.last(CHAT).text
     press(server, bot_process, "자가진단")
     press(server, bot_process, "전체")
-    typed = {"만 나이": "80", "몇 명": "1", "한 달 소득": "60만원", "재산을 모두": "1000만원",
-             "월세는 얼마": "20만원", "병원비": "50만원", "자녀들의 만 나이": "없음"}
+    typed = {
+        "만 나이": "80",
+        "몇 명": "1",
+        "한 달 소득": "60만원",
+        "재산을 모두": "1000만원",
+        "월세는 얼마": "20만원",
+        "병원비": "50만원",
+        "자녀들의 만 나이": "없음",
+    }
     # An 80-year-old living alone: "no" to yes/no questions, the first choice otherwise.
     for _ in range(30):
         if any("상담 결과" in m.text for m in server.api.messages(CHAT)):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.local_api import LocalBotAPI
 from app.services import Services
 from app.settings import Settings
 from app.telegram_app import build_services
@@ -15,17 +17,33 @@ from storage.models import Channel
 from tests.handlers.harness import Chat, make_app
 
 ELDERLY_ALONE = {
-    "age": 78, "household_size": 1, "household_income": 700000, "assets": 20000000, "welfare_status": [],
-    "disability": "none", "housing_type": "monthly_rent", "monthly_rent": 250000, "region": "seoul",
-    "employment": "not_working", "crisis": [], "long_term_care_grade": False, "chronic_or_rare_disease": False,
-    "medical_expenses_annual": 1200000, "has_children": False, "pregnant": False,
+    "age": 78,
+    "household_size": 1,
+    "household_income": 700000,
+    "assets": 20000000,
+    "welfare_status": [],
+    "disability": "none",
+    "housing_type": "monthly_rent",
+    "monthly_rent": 250000,
+    "region": "seoul",
+    "employment": "not_working",
+    "crisis": [],
+    "long_term_care_grade": False,
+    "chronic_or_rare_disease": False,
+    "medical_expenses_annual": 1200000,
+    "has_children": False,
+    "pregnant": False,
 }
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",  # type: ignore[call-arg]
-                    admin_ids=[1], telegram_bot_token=None)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        admin_ids=[1],
+        telegram_bot_token=None,
+    )
 
 
 @pytest.fixture
@@ -37,18 +55,18 @@ def services(settings: Settings, manual: Manual) -> Iterator[Services]:
 
 
 @pytest.fixture
-async def app_api(services: Services) -> AsyncIterator[tuple[object, object]]:
+async def app_api(services: Services) -> AsyncIterator[tuple[Any, LocalBotAPI]]:
     app, api = make_app(services)
     async with app:
         yield app, api
 
 
 @pytest.fixture
-def chat_factory(app_api: tuple[object, object], services: Services):  # type: ignore[no-untyped-def]
+def chat_factory(app_api: tuple[Any, LocalBotAPI], services: Services) -> Callable[..., Chat]:
     app, api = app_api
 
     def make(chat_id: int, language: str = "ko") -> Chat:
-        return Chat(app, api, services, chat_id, language)  # type: ignore[arg-type]
+        return Chat(app, api, services, chat_id, language)
 
     return make
 

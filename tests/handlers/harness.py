@@ -17,8 +17,14 @@ from storage.models import Consultation
 class Chat:
     """One user's chat with the bot: send text, press buttons, read what the chat shows."""
 
-    def __init__(self, app: Application, api: LocalBotAPI, services: Services, chat_id: int,
-                 language: str = "ko") -> None:
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        api: LocalBotAPI,
+        services: Services,
+        chat_id: int,
+        language: str = "ko",
+    ) -> None:
         self.app, self.api, self.services = app, api, services
         self.chat_id = chat_id
         self.language = language
@@ -41,7 +47,9 @@ class Chat:
             for text, data in message.flat_buttons():
                 if label in text:
                     return await self.press_data(data, message.message_id)
-        raise AssertionError(f"no button '{label}' in {[m.flat_buttons() for m in self.api.messages(self.chat_id)]}")
+        raise AssertionError(
+            f"no button '{label}' in {[m.flat_buttons() for m in self.api.messages(self.chat_id)]}"
+        )
 
     def last(self) -> Shown:
         return self.api.last(self.chat_id)
@@ -77,7 +85,7 @@ class Chat:
 
     async def consult(self, profile: dict[str, Any], limit: int = 40) -> list[str]:
         """Answer every question from `profile` until the results; returns the question ids asked."""
-        asked = []
+        asked: list[str] = []
         for _ in range(limit):
             c = self.consultation()
             if c is None or c.state != "asking":
@@ -104,6 +112,8 @@ def typed(manual: Any, qid: str, value: Any) -> str:
     return str(value)
 
 
-def make_app(services: Services, api: LocalBotAPI | None = None) -> tuple[Application, LocalBotAPI]:
+def make_app(
+    services: Services, api: LocalBotAPI | None = None
+) -> tuple[Application[Any, Any, Any, Any, Any, Any], LocalBotAPI]:
     api = api or LocalBotAPI()
     return build_application(services, request=LocalRequest(api), with_updater=False), api

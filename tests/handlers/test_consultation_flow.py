@@ -121,8 +121,11 @@ async def test_multi_choice_toggles_then_done(chat_factory: Any, services: Any) 
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    await _answer_until(chat, "welfare_status", {"age": 45, "household_size": 3, "household_income": 1800000,
-                                                  "assets": 10000000})
+    await _answer_until(
+        chat,
+        "welfare_status",
+        {"age": 45, "household_size": 3, "household_income": 1800000, "assets": 10000000},
+    )
     c = chat.consultation()
     assert c is not None
     await chat.press_data(f"t:{c.id}:welfare_status:medical")
@@ -140,9 +143,19 @@ async def test_domain_scope_asks_only_what_that_domain_needs(chat_factory: Any, 
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("주거지원")
-    asked = await chat.consult({"age": 30, "household_size": 1, "household_income": 1000000,
-                                "housing_type": "monthly_rent", "monthly_rent": 400000, "region": "seoul",
-                                "living_with_parents": False, "assets": 5000000, "welfare_status": []})
+    asked = await chat.consult(
+        {
+            "age": 30,
+            "household_size": 1,
+            "household_income": 1000000,
+            "housing_type": "monthly_rent",
+            "monthly_rent": 400000,
+            "region": "seoul",
+            "living_with_parents": False,
+            "assets": 5000000,
+            "welfare_status": [],
+        }
+    )
     allowed = questions_for(services.manual, services.manual.programs_in("housing"))
     assert set(asked) <= allowed, set(asked) - allowed
     assert "housing_type" in asked

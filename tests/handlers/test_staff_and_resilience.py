@@ -66,8 +66,15 @@ async def test_tampered_callback_data_is_refused(chat_factory: Any, services: Se
     intruder: Chat = chat_factory(604)
     await intruder.send("/start")
     # another chat's consultation id, an unknown action, garbage arguments, a bogus choice
-    for data in (f"a:{c.id}:age:true", "zz:1", "a:1:2", f"n:{c.id}:back", "p:no_such_programme", "s:nowhere",
-                 "a:abc:age:1"):
+    for data in (
+        f"a:{c.id}:age:true",
+        "zz:1",
+        "a:1:2",
+        f"n:{c.id}:back",
+        "p:no_such_programme",
+        "s:nowhere",
+        "a:abc:age:1",
+    ):
         await intruder.press_data(data)
         assert intruder.api.calls[-1].method == "answerCallbackQuery"
     assert owner.consultation().answers == {}  # type: ignore[union-attr]
@@ -102,12 +109,28 @@ async def test_restart_mid_consultation_resumes_at_the_same_question(services: S
 async def test_two_chats_interleaved_never_see_each_others_state(
     chat_factory: Any, elderly_alone: dict[str, Any]
 ) -> None:
-    young = {"age": 31, "household_size": 3, "household_income": 2_600_000, "assets": 80_000_000,
-             "has_children": True, "children_ages": [0, 4], "single_parent": False, "pregnant": True,
-             "housing_type": "jeonse", "region": "capital_area", "employment": "employed", "welfare_status": [],
-             "crisis": [], "disability": "none", "has_spouse": True, "student_level": "none",
-             "living_with_parents": False, "long_term_care_grade": False, "chronic_or_rare_disease": False,
-             "medical_expenses_annual": 300_000}
+    young = {
+        "age": 31,
+        "household_size": 3,
+        "household_income": 2_600_000,
+        "assets": 80_000_000,
+        "has_children": True,
+        "children_ages": [0, 4],
+        "single_parent": False,
+        "pregnant": True,
+        "housing_type": "jeonse",
+        "region": "capital_area",
+        "employment": "employed",
+        "welfare_status": [],
+        "crisis": [],
+        "disability": "none",
+        "has_spouse": True,
+        "student_level": "none",
+        "living_with_parents": False,
+        "long_term_care_grade": False,
+        "chronic_or_rare_disease": False,
+        "medical_expenses_annual": 300_000,
+    }
     a: Chat = chat_factory(606)
     b: Chat = chat_factory(607)
     for chat in (a, b):
@@ -117,11 +140,16 @@ async def test_two_chats_interleaved_never_see_each_others_state(
     for _ in range(40):
         ca, cb = a.consultation(), b.consultation()
         assert ca is not None and cb is not None
-        pending = [(chat, profile, c) for chat, profile, c in ((a, elderly_alone, ca), (b, young, cb))
-                   if c.state == "asking"]
+        pending = [
+            (chat, profile, c)
+            for chat, profile, c in ((a, elderly_alone, ca), (b, young, cb))
+            if c.state == "asking"
+        ]
         if not pending:
             break
-        await asyncio.gather(*(chat.answer(profile.get(c.current_question or "")) for chat, profile, c in pending))
+        await asyncio.gather(
+            *(chat.answer(profile.get(c.current_question or "")) for chat, profile, c in pending)
+        )
     ca, cb = a.consultation(), b.consultation()
     assert ca is not None and cb is not None and ca.id != cb.id
     assert ca.state == cb.state == "results"

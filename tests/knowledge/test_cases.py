@@ -64,7 +64,9 @@ def test_every_programme_has_eligible_ineligible_and_boundary_cases(manual: Manu
         case = param.values[0]
         by_program.setdefault(case["program"], set()).add(case["expect"])
     for pid in manual.programs:
-        assert {"eligible", "ineligible"} <= by_program.get(pid, set()), f"{pid} lacks eligible/ineligible cases"
+        assert {"eligible", "ineligible"} <= by_program.get(pid, set()), (
+            f"{pid} lacks eligible/ineligible cases"
+        )
 
 
 def test_case_count() -> None:
