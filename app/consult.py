@@ -18,7 +18,7 @@ from knowledge.engine import Verdict, screen
 from knowledge.manual import Manual
 from knowledge.model import Question, QuestionType
 from knowledge.parsing import parse_answer
-from knowledge.questioning import next_question
+from knowledge.questioning import candidates, next_question
 from knowledge.text import Lang
 from storage import repo
 from storage.models import Channel, Consultation, ConsultationState, Household, QuestionOutcome, User
@@ -195,6 +195,40 @@ def back(s: Session, manual: Manual, c: Consultation) -> Ask | Stale:
     if qid is None:
         return current(manual, c)
     # The question on screen keeps its log row without an answer: it was asked, not answered.
+    repo.log_question(s, c, qid)
+    return current(manual, c)
+
+
+@dataclass(frozen=True)
+class QuickCheck:
+    consultation: Consultation
+    verdicts: dict[str, Verdict]
+    missing: list[str]  # questions that would settle most, best first
+    unparsed: list[str]
+
+
+def quick_check(
+    s: Session, manual: Manual, *, chat_id: int, user: User, channel: Channel, language: Lang, text: str
+) -> QuickCheck:
+    """Verdicts at once from one line of staff shorthand; the consultation waits for a chosen question."""
+    from knowledge.shorthand import parse_shorthand
+
+    parsed = parse_shorthand(text, manual)
+    c = repo.start_consultation(
+        s, chat_id=chat_id, user=user, channel=channel, language=language.value, scope_kind="all"
+    )
+    for qid, value in parsed.answers.items():
+        repo.record_answer(s, c, qid, value, QuestionOutcome.ANSWERED)
+    counts = candidates(manual, c.answers or {}, consult_date(c))
+    order = {qid: i for i, qid in enumerate(manual.questions)}
+    missing = sorted(counts, key=lambda q: (-counts[q], order[q]))
+    return QuickCheck(c, verdicts_for(manual, c), missing, list(parsed.unparsed))
+
+
+def ask(s: Session, manual: Manual, c: Consultation, qid: str) -> Ask | Stale:
+    """Ask one particular question now (staff chose it from what is still missing)."""
+    if c.state != ConsultationState.ASKING or qid not in manual.questions or qid in (c.answers or {}):
+        return Stale(c)
     repo.log_question(s, c, qid)
     return current(manual, c)
 

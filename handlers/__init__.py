@@ -30,6 +30,7 @@ COMMAND_HANDLERS = {
     "lang": start.on_lang,
     "cancel": start.on_cancel,
     "household": staff.on_household_command,
+    "check": consult.on_check_command,
 }
 
 MENU_COMMANDS = {

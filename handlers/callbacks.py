@@ -27,6 +27,7 @@ class Action(StrEnum):
     RESULTS = "r"  # consultation id
     HOUSEHOLD = "h"  # household code | new
     HSTART = "hs"  # household id, reuse 1 | 0
+    ASK = "q"  # consultation id, question id (staff quick check: ask this one now)
 
 
 ARITY = {
@@ -42,6 +43,7 @@ ARITY = {
     Action.RESULTS: 1,
     Action.HOUSEHOLD: 1,
     Action.HSTART: 2,
+    Action.ASK: 2,
 }
 
 

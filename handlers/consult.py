@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from app import consult
 from app.consult import Scope, Stale
 from handlers import render
@@ -10,6 +12,7 @@ from handlers.common import step_reply
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.model import QuestionType
+from knowledge.privacy import mask_pii
 from storage import repo
 from storage.models import Consultation, ConsultationState
 
@@ -136,7 +139,32 @@ def on_results(turn: Turn) -> Reply:
     return Reply(messages=render.results(turn.manual, done, turn.lang))
 
 
+def on_check_command(turn: Turn) -> Reply:
+    text = " ".join(turn.args).strip()
+    if not text:
+        return Reply(messages=[render.Msg(escape(t("check.usage", turn.lang)))])
+    check = consult.quick_check(
+        turn.session,
+        turn.manual,
+        chat_id=turn.chat_id,
+        user=turn.user,
+        channel=turn.services.channel,
+        language=turn.lang,
+        text=mask_pii(text).text,
+    )
+    return Reply(messages=[render.quick_check(turn.manual, check, turn.lang)])
+
+
+def on_ask(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    c = _own_consultation(turn)
+    if c is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    return step_reply(turn, consult.ask(turn.session, turn.manual, c, turn.callback.args[1]))
+
+
 ACTION_HANDLERS = {
+    Action.ASK: on_ask,
     Action.SCOPE: on_scope,
     Action.CHECK: on_check,
     Action.ANSWER: on_answer,

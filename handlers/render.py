@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from app.consult import Ask, Done, Scope
+from app.consult import Ask, Done, QuickCheck, Scope
 from handlers.callbacks import Action, build
-from knowledge.engine import Status, Verdict
+from knowledge.engine import Status, Verdict, show_value
 from knowledge.manual import Manual
 from knowledge.model import Program, Question, QuestionType
 from knowledge.text import Lang
@@ -165,6 +165,41 @@ def results(manual: Manual, done: Done, lang: Lang) -> list[Msg]:
     messages = [Msg(part) for part in parts]
     messages[-1].keyboard = buttons
     return messages
+
+
+def quick_check(manual: Manual, check: QuickCheck, lang: Lang) -> Msg:
+    c = check.consultation
+    date = c.started_at.date().isoformat() if c.started_at else ""
+    lines = [t("check.head", lang, date=date)]
+    understood = " · ".join(
+        f"{manual.questions[q].short.get(lang)} {show_value(manual, q, v, lang)}"
+        for q, v in (c.answers or {}).items()
+    )
+    lines.append(escape(t("check.understood", lang, answers=understood or "—")))
+    if check.unparsed:
+        lines.append(escape(t("check.unparsed", lang, parts=", ".join(f"'{p}'" for p in check.unparsed))))
+    for status, key in (
+        (Status.ELIGIBLE, "results.eligible"),
+        (Status.UNKNOWN, "results.unknown"),
+        (Status.INELIGIBLE, "results.ineligible"),
+    ):
+        names = [
+            manual.programs[v.program].name.get(lang) for v in check.verdicts.values() if v.status == status
+        ]
+        if names:
+            lines += ["", f"{t(key, lang)} ({len(names)})", escape(", ".join(names))]
+    rows: Keyboard = []
+    if check.missing:
+        lines += ["", escape(t("check.missing", lang))]
+        rows = [
+            [(manual.questions[q].short.get(lang), build(Action.ASK, c.id, q))] for q in check.missing[:6]
+        ]
+    rows += [
+        [(manual.programs[v.program].name.get(lang), build(Action.PROGRAM, v.program))]
+        for v in check.verdicts.values()
+        if v.status == Status.ELIGIBLE
+    ][:8]
+    return Msg("\n".join(lines), rows)
 
 
 def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None = None) -> Msg:

@@ -119,6 +119,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{code} 가구가 없어요. 새로 만들려면 아래 버튼을 누르세요.",
         "No household {code}. Use the button below to create one.",
     ),
+    "check.usage": (
+        "한 줄로 적으면 바로 판정해요. 예: /check 72세 1인 월80만 독거 장애없음 월세25만",
+        "One line of shorthand gives verdicts at once, e.g. /check 72 1-person income 800k alone rent 250k",
+    ),
+    "check.head": ("<b>빠른 확인</b> ({date} 기준)", "<b>Quick check</b> (as of {date})"),
+    "check.understood": ("알아들은 것: {answers}", "Understood: {answers}"),
+    "check.unparsed": ("⚠ 알아듣지 못한 부분: {parts}", "⚠ Not understood: {parts}"),
+    "check.missing": ("아래 질문에 답하면 더 정해져요.", "Answer one of these to settle more."),
     "help": (
         "/start 처음 화면 · /cancel 상담 멈추기 · /lang 언어 바꾸기\n"
         "궁금한 제도 이름을 그냥 써 보내면 찾아 드려요 (예: 기초연금, 월세 지원).",

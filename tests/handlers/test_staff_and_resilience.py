@@ -208,3 +208,30 @@ async def test_error_handler_tells_the_user_and_logs_no_answers(
     await chat.send("비밀답변 72")
     assert "문제가 생겼어요" in chat.last().text
     assert "engine exploded" in caplog.text and "비밀답변" not in caplog.text
+
+
+async def test_quick_check_gives_verdicts_at_once_and_shows_what_it_did_not_understand(
+    chat_factory: Any, services: Services
+) -> None:
+    _make_staff(services, 610)
+    chat: Chat = chat_factory(610)
+    shown = await chat.send("/check 72세 1인 월80만 독거 장애없음 월세25만 뭐시기")
+    text = shown[-1].text
+    assert "빠른 확인" in text and "나이 72세" in text and "800,000원" in text
+    assert "알아듣지 못한 부분" in text and "뭐시기" in text, "unparsed fragments are shown back"
+    assert "기초연금" in text and "받을 수 있어요" in text
+    missing = [(label, data) for label, data in shown[-1].flat_buttons() if data.startswith("q:")]
+    assert missing, "what is still missing is offered as buttons"
+    _, data = missing[0]
+    shown = await chat.press_data(data)
+    c = chat.consultation()
+    qid = data.split(":")[2]
+    assert c is not None and c.current_question == qid
+    assert c.answers["age"] == 72 and c.answers["monthly_rent"] == 250_000
+    assert services.manual.questions[qid].text.ko in shown[-1].text
+
+
+async def test_quick_check_is_for_staff_only(chat_factory: Any) -> None:
+    chat: Chat = chat_factory(611)
+    shown = await chat.send("/check 72세 1인")
+    assert "담당 공무원만" in shown[-1].text
