@@ -23,6 +23,7 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.RESULTS: EVERYONE,
     Action.HOUSEHOLD: STAFF,
     Action.HSTART: STAFF,
+    Action.ASK: STAFF,
 }
 # Sub-actions a role-wide action cannot grant alone.
 MENU_ITEMS: dict[str, frozenset[Role]] = {

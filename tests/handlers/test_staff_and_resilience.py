@@ -235,3 +235,11 @@ async def test_quick_check_is_for_staff_only(chat_factory: Any) -> None:
     chat: Chat = chat_factory(611)
     shown = await chat.send("/check 72세 1인")
     assert "담당 공무원만" in shown[-1].text
+
+
+def test_every_callback_action_has_a_handler_and_a_role_rule() -> None:
+    from handlers import CALLBACKS
+    from handlers.callbacks import Action
+    from handlers.guard import ACTIONS
+
+    assert set(CALLBACKS) == set(Action) == set(ACTIONS)
