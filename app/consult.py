@@ -219,9 +219,9 @@ def quick_check(
     )
     for qid, value in parsed.answers.items():
         repo.record_answer(s, c, qid, value, QuestionOutcome.ANSWERED)
-    counts = candidates(manual, c.answers or {}, consult_date(c))
+    scores = candidates(manual, c.answers or {}, consult_date(c))
     order = {qid: i for i, qid in enumerate(manual.questions)}
-    missing = sorted(counts, key=lambda q: (-counts[q], order[q]))
+    missing = sorted(scores, key=lambda q: (-round(scores[q], 9), order[q]))
     return QuickCheck(c, verdicts_for(manual, c), missing, list(parsed.unparsed))
 
 

@@ -599,7 +599,7 @@ def _list_item(m: re.Match[str]) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Messages: (Korean, English); {example} is " 예: …" / ", for example …" or empty.
+# Messages: (Korean, English); {example} is " (예: …)" / ", for example …" or empty.
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("답을 입력해 주세요.{example}", "Please type an answer{example}."),
@@ -670,7 +670,7 @@ def _range_message(question: Question, lang: Lang | str, each: bool = False) -> 
 def _example(question: Question, lang: Lang | str) -> str:
     if question.example is None:
         return ""
-    return pick(lang, f" 예: {question.example.ko}", f", for example {question.example.en}")
+    return pick(lang, f" (예: {question.example.ko})", f", for example {question.example.en}")
 
 
 def _options(question: Question, lang: Lang | str, only: Iterable[str] | None = None) -> str:

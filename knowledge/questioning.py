@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,32 +35,39 @@ def _askable(
 
 def candidates(
     manual: Manual, answers: Mapping[str, Any], as_of: dt.date, programs: Iterable[str] | None = None
-) -> Counter[str]:
-    """How many undecided programmes each askable question would inform."""
+) -> dict[str, float]:
+    """How much each askable question would contribute to settling the undecided programmes.
+
+    A programme that still needs k answers gives each of them 1/k: a question that alone settles a
+    programme counts fully, one of four that are all needed counts a quarter. This favours
+    questions that finish programmes over ones that merely appear in many rules.
+    """
     effective = effective_answers(manual, answers, as_of)
-    counts: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for verdict in screen(manual, answers, as_of, programs).values():
         if verdict.status != Status.UNKNOWN:
             continue
         informs: set[str] = set()
         for qid in verdict.missing:
             informs.update(_askable(manual, qid, effective, as_of))
-        counts.update(informs)
-    return counts
+        for qid in informs:
+            scores[qid] = scores.get(qid, 0.0) + 1.0 / len(informs)
+    return scores
 
 
 def next_question(
     manual: Manual, answers: Mapping[str, Any], as_of: dt.date, programs: Iterable[str] | None = None
 ) -> str | None:
-    """The question that settles the most undecided programmes; ties go to the manual's order.
+    """The question that does most to settle the undecided programmes; ties go to the manual's order.
 
     None when nothing left can be decided by asking (answers of "don't know" are never asked again).
     """
-    counts = candidates(manual, answers, as_of, programs)
-    if not counts:
+    scores = candidates(manual, answers, as_of, programs)
+    if not scores:
         return None
     order = {qid: i for i, qid in enumerate(manual.questions)}
-    return max(counts, key=lambda q: (counts[q], -order[q]))
+    # Rounding keeps float noise from breaking a tie that the manual's order should decide.
+    return max(scores, key=lambda q: (round(scores[q], 9), -order[q]))
 
 
 def questions_for(manual: Manual, programs: Iterable[str]) -> set[str]:

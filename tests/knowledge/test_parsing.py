@@ -333,7 +333,7 @@ def test_messages_for_a_number(manual):
     assert age.example is not None
     ko = parse_answer(age, "abc", "ko").error
     en = parse_answer(age, "abc", "en").error
-    assert ko == f"숫자로 입력해 주세요. 예: {age.example.ko}{KO_HINT}"
+    assert ko == f"숫자로 입력해 주세요. (예: {age.example.ko}){KO_HINT}"
     assert en == f"Please type a number, for example {age.example.en}.{EN_HINT}"
     assert parse_answer(age, "150", "ko").error == f"{age.min}세에서 {age.max}세 사이로 입력해 주세요."
     assert parse_answer(age, "150", "en").error == f"Please enter a number from {age.min} to {age.max} years."
@@ -350,7 +350,7 @@ def test_messages_for_people_and_ages(manual):
     assert parse_answer(kids, "3, 40", "en").error == f"Each age must be from {kids.min} to {kids.max} years."
     assert kids.example is not None
     assert parse_answer(kids, "abc", "ko").error == (
-        f"나이를 숫자로, 여러 명이면 쉼표로 나눠 입력해 주세요. 예: {kids.example.ko}{KO_HINT}"
+        f"나이를 숫자로, 여러 명이면 쉼표로 나눠 입력해 주세요. (예: {kids.example.ko}){KO_HINT}"
     )
 
 
@@ -358,7 +358,7 @@ def test_messages_for_money(manual):
     income = manual.questions["household_income"]
     assert income.example is not None
     assert parse_answer(income, "많이", "ko").error == (
-        f"금액을 숫자로 입력해 주세요. 예: {income.example.ko}{KO_HINT}"
+        f"금액을 숫자로 입력해 주세요. (예: {income.example.ko}){KO_HINT}"
     )
     assert parse_answer(income, "lots", "en").error == (
         f"Please type an amount, for example {income.example.en}.{EN_HINT}"
@@ -448,7 +448,7 @@ def test_choices_are_not_guessed(manual, qid, text):
 def test_empty_and_too_long(manual):
     age = manual.questions["age"]
     assert age.example is not None
-    assert parse_answer(age, "   ", "ko").error == f"답을 입력해 주세요. 예: {age.example.ko}"
+    assert parse_answer(age, "   ", "ko").error == f"답을 입력해 주세요. (예: {age.example.ko})"
     assert parse_answer(age, "", "en").error == f"Please type an answer, for example {age.example.en}."
     long = parse_answer(age, "7" * (MAX_LENGTH + 1), "ko")
     assert not long.ok and (long.error or "").startswith("답이 너무 길어요")
