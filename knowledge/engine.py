@@ -56,6 +56,8 @@ class Evaluation:
         self.answers = answers
         self.as_of = as_of
         self._results: dict[str, Result] = {}
+        # One screen reads the same few parameters dozens of times; look each up once.
+        self._params: dict[tuple[str, str | None], tuple[float | int | None, str | None]] = {}
 
     def answer(self, qid: str) -> Any:
         return self.answers.get(qid)
@@ -64,6 +66,12 @@ class Evaluation:
         return self.manual.parameters[pid].by
 
     def param(self, pid: str, key_answer: str | None) -> tuple[float | int | None, str | None]:
+        cached = self._params.get((pid, key_answer))
+        if cached is None:
+            cached = self._params[(pid, key_answer)] = self._lookup(pid, key_answer)
+        return cached
+
+    def _lookup(self, pid: str, key_answer: str | None) -> tuple[float | int | None, str | None]:
         parameter = self.manual.parameters[pid]
         key_from = key_answer or parameter.by
         key = None

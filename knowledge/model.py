@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from knowledge.text import Text
 
@@ -115,8 +114,6 @@ class Parameter(Strict):
     verify: bool = False
     note: Text | None = None
 
-    _dates: list[dt.date] = PrivateAttr(default_factory=list)
-
     @field_validator("values", mode="before")
     @classmethod
     def _keys_as_str(cls, raw: Any) -> Any:
@@ -138,15 +135,16 @@ class Parameter(Strict):
             raise ValueError(
                 "a table of values needs 'by' (the answer that keys it), a single value must not"
             )
-        self._dates = sorted(self.values)
         return self
 
     def in_force(self, on: dt.date) -> tuple[dt.date, ParamValue] | None:
-        i = bisect.bisect_right(self._dates, on)
-        if i == 0:
-            return None
-        start = self._dates[i - 1]
-        return start, self.values[start]
+        # A plain scan: a parameter has a handful of dates, and pydantic's private-attribute
+        # access would cost more than the search.
+        start = None
+        for date in self.values:
+            if date <= on and (start is None or date > start):
+                start = date
+        return None if start is None else (start, self.values[start])
 
     def lookup(self, on: dt.date, key: str | None = None) -> float | int | None:
         """The figure in force on `on` (for `key` of a table); None when nothing is in force."""

@@ -1,0 +1,87 @@
+"""Each benchmark runs end to end with tiny sizes and prints the JSON keys bench/README.md documents.
+
+No timing is asserted: the numbers belong to the benchmarks, not to the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bench import load_profiles
+from bench import questions as bench_questions
+from bench import screening as bench_screening
+from bench import search as bench_search
+
+TIMING_KEYS = {"samples", "p50_ms", "p99_ms", "mean_ms", "max_ms"}
+
+
+def _run(main: Any, argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert isinstance(result, dict)
+    return result
+
+
+def test_search_bench(capsys: pytest.CaptureFixture[str]) -> None:
+    result = _run(bench_search.main, ["--json", "--size", "60", "--repeat", "1"], capsys)
+    assert result["benchmark"] == "search"
+    assert {"accuracy", "latency_shipped", "latency_synthetic", "targets", "met"} <= result.keys()
+    accuracy = result["accuracy"]
+    documented = {"queries", "evaluated", "top1", "top3", "top1_all", "top3_all", "by_kind", "failures"}
+    assert documented <= accuracy.keys()
+    assert accuracy["queries"] >= 150
+    assert 0.0 <= accuracy["top1"] <= accuracy["top3"] <= 1.0
+    assert TIMING_KEYS | {"programs", "terms", "build_ms"} <= result["latency_shipped"].keys()
+    assert result["latency_synthetic"]["programs"] == 60
+    assert result["latency_shipped"]["samples"] == accuracy["queries"]
+    assert set(result["met"]) == {"top1", "top3", "p99_ms_shipped", "p99_ms_synthetic"}
+
+
+def test_screening_bench(capsys: pytest.CaptureFixture[str]) -> None:
+    result = _run(bench_screening.main, ["--json", "--repeat", "1", "--limit", "3", "--profile"], capsys)
+    assert result["benchmark"] == "screening"
+    assert result["profiles"] == 3
+    for name in ("complete", "partial", "empty", "next_question_partial"):
+        assert result[name].keys() >= TIMING_KEYS, name
+    assert result["complete"]["samples"] == 3
+    assert {"target_median_ms", "met", "hotspots_complete"} <= result.keys()
+    assert result["hotspots_complete"], "cProfile found no functions"
+
+
+def test_questions_bench(capsys: pytest.CaptureFixture[str]) -> None:
+    result = _run(bench_questions.main, ["--json", "--limit", "2"], capsys)
+    assert result["benchmark"] == "questions"
+    assert result["profiles"] == 2
+    keys = {"question_bank", "avg_asked", "max_asked", "avg_share", "max_share", "met", "all_settled",
+            "consistent_with_full_answers", "times_asked", "never_asked", "per_profile"}
+    assert keys <= result.keys()
+    assert 0 < result["avg_asked"] <= result["max_asked"] <= result["question_bank"]
+    assert [row["id"] for row in result["per_profile"]] == [p.id for p in load_profiles()[:2]]
+
+
+def test_human_output_is_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench_questions.main(["--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "questions asked" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+
+
+def test_profiles_answer_every_vocabulary_question() -> None:
+    vocabulary = {
+        "age", "household_size", "household_income", "assets", "has_spouse", "lives_alone",
+        "living_with_parents", "welfare_status", "disability", "single_parent", "children_ages", "pregnant",
+        "housing_type",
+        "monthly_rent", "region", "employment", "student_level", "crisis", "long_term_care_grade",
+        "chronic_or_rare_disease", "medical_expenses_annual",
+    }
+    profiles = load_profiles()
+    assert len(profiles) >= 30
+    assert len({p.id for p in profiles}) == len(profiles)
+    for profile in profiles:
+        missing = vocabulary - profile.answers.keys()
+        assert not missing, f"{profile.id} lacks {sorted(missing)}"
+        assert profile.answers["lives_alone"] == (profile.answers["household_size"] == 1), profile.id
