@@ -76,7 +76,7 @@ def screen_json(
             {
                 "id": v.program,
                 "status": v.status.value,
-                "reasons": [{"outcome": r.outcome.value, "text": r.text(lang)} for r in v.reasons],
+                "reasons": [{"outcome": outcome.value, "text": text} for outcome, text in v.explained(lang)],
                 "missing": list(v.missing),
                 "verify": manual.programs[v.program].verify,
             }
@@ -112,7 +112,7 @@ def screen_text(
                 else ""
             )
             lines.append(f"  • {program.name.get(lang)} [{v.program}]{caution}")
-            lines.extend(f"      {MARK[r.outcome.value]} {r.text(lang)}" for r in v.reasons)
+            lines.extend(f"      {MARK[outcome.value]} {text}" for outcome, text in v.explained(lang))
             if v.missing:
                 asked = ", ".join(manual.questions[q].short.get(lang) for q in v.missing)
                 lines.append(f"      → {'더 알아야 할 것' if ko else 'still needed'}: {asked}")
@@ -162,7 +162,7 @@ def cmd_screen(
 def cmd_search(
     settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
 ) -> int:
-    from knowledge.search import SearchIndex
+    from knowledge.search import SearchIndex, results_json
 
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
     if manual is None:
@@ -170,8 +170,7 @@ def cmd_search(
     index = SearchIndex.build(manual)
     hits = index.search(" ".join(args.query), limit=args.limit, cutoff=settings.search_cutoff)
     if args.json:
-        payload = {"results": [{"id": h.program_id, "score": round(h.score, 1)} for h in hits]}
-        json.dump(payload, out, ensure_ascii=False)
+        json.dump(results_json(hits), out, ensure_ascii=False)
         out.write("\n")
         return 0
     lang = Lang.parse(args.lang)

@@ -121,7 +121,7 @@ def _verdict_lines(manual: Manual, v: Verdict, lang: Lang, with_reasons: bool = 
     if v.status != Status.INELIGIBLE:
         lines.append(f"  {escape(program.benefit.get(lang))}")
     if with_reasons:
-        lines.extend(f"  {MARK[r.outcome.value]} {escape(r.text(lang))}" for r in v.reasons)
+        lines.extend(f"  {MARK[outcome.value]} {escape(text)}" for outcome, text in v.explained(lang))
     if v.missing:
         names = ", ".join(manual.questions[q].short.get(lang) for q in v.missing)
         lines.append(f"  → {escape(t('results.settle', lang, questions=names))}")
@@ -216,7 +216,7 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
         lines += ["", t("card.who", lang), escape(program.rule_text.get(lang))]
     if verdict is not None:
         lines += ["", t("card.verdict", lang)]
-        lines += [f"{MARK[r.outcome.value]} {escape(r.text(lang))}" for r in verdict.reasons]
+        lines += [f"{MARK[outcome.value]} {escape(text)}" for outcome, text in verdict.explained(lang)]
     apply = program.apply
     lines += ["", t("card.apply", lang), escape(apply.where.get(lang))]
     if apply.online:

@@ -32,6 +32,17 @@ class Verdict:
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...]
 
+    def explained(self, lang: Lang | str) -> list[tuple[Tri, str]]:
+        """Reasons as (outcome, text), each said once even when two branches checked the same thing."""
+        seen: set[tuple[Tri, str]] = set()
+        out = []
+        for reason in self.reasons:
+            item = (reason.outcome, reason.text(lang))
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+        return out
+
     def passed(self) -> list[Reason]:
         return [r for r in self.reasons if r.outcome == Tri.YES]
 
@@ -64,6 +75,9 @@ class Evaluation:
 
     def param_by(self, pid: str) -> str | None:
         return self.manual.parameters[pid].by
+
+    def param_unit(self, pid: str) -> str:
+        return self.manual.parameters[pid].unit
 
     def param(self, pid: str, key_answer: str | None) -> tuple[float | int | None, str | None]:
         cached = self._params.get((pid, key_answer))
