@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from casework.policy import CaseworkPolicy, Timeframes, VisitPolicy
 from knowledge.text import Lang
 
 
@@ -29,6 +30,28 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     max_concurrent_updates: int = Field(default=256, ge=1)
+    # Casework (needs): due dates by urgency, duplicate window, retention, visit reminders.
+    need_due_days_urgent: int = Field(default=1, ge=1)
+    need_due_days_normal: int = Field(default=7, ge=1)
+    need_due_days_low: int = Field(default=14, ge=1)
+    duplicate_window_days: int = Field(default=30, ge=0)
+    retention_days: int = Field(default=365, ge=1)
+    visit_days: int = Field(default=30, ge=1)
+    visit_reminder_nth: int = Field(default=3, description="which weekday of the month (1-4, -1 last)")
+    visit_reminder_weekday: int = Field(default=2, ge=0, le=6, description="0 = Monday")
+    digest_hour: int = Field(default=9, ge=0, le=23, description="Korean time")
+
+    def casework(self) -> CaseworkPolicy:
+        return CaseworkPolicy(
+            timeframes=Timeframes(
+                urgent=self.need_due_days_urgent, normal=self.need_due_days_normal, low=self.need_due_days_low
+            ),
+            duplicate_window_days=self.duplicate_window_days,
+            retention_days=self.retention_days,
+            visits=VisitPolicy(
+                days_without_visit=self.visit_days, nth=self.visit_reminder_nth, weekday=self.visit_reminder_weekday
+            ),
+        )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

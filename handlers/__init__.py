@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import consult, programs, staff, start
+from handlers import admin, consult, coord, jobs, needs, programs, staff, start
 from handlers.callbacks import Action
 from handlers.errors import on_error
 from handlers.guard import COMMANDS
@@ -16,6 +16,9 @@ CALLBACKS = {
     **consult.ACTION_HANDLERS,
     **programs.ACTION_HANDLERS,
     **staff.ACTION_HANDLERS,
+    **needs.ACTION_HANDLERS,
+    **coord.ACTION_HANDLERS,
+    **admin.ACTION_HANDLERS,
 }
 
 
@@ -31,11 +34,36 @@ COMMAND_HANDLERS = {
     "cancel": start.on_cancel,
     "household": staff.on_household_command,
     "check": consult.on_check_command,
+    "visit": admin.on_visit_command,
+    "need": needs.on_need_command,
+    "needs": coord.on_needs_command,
+    "stats": coord.on_stats_command,
+    "export": coord.on_export_command,
+    "invite": admin.on_invite_command,
+    "staff": admin.on_staff_command,
+    "mydata": admin.on_mydata_command,
+    "forget": admin.on_forget_command,
 }
 
 MENU_COMMANDS = {
-    "ko": [("start", "처음 화면"), ("help", "도움말"), ("lang", "English"), ("cancel", "상담 멈추기")],
-    "en": [("start", "Home"), ("help", "Help"), ("lang", "한국어"), ("cancel", "Stop the consultation")],
+    "ko": [
+        ("start", "처음 화면"),
+        ("help", "도움말"),
+        ("lang", "English"),
+        ("cancel", "상담 멈추기"),
+        ("need", "도움 요청 기록"),
+        ("mydata", "내 정보 보기"),
+        ("forget", "내 정보 지우기"),
+    ],
+    "en": [
+        ("start", "Home"),
+        ("help", "Help"),
+        ("lang", "한국어"),
+        ("cancel", "Stop the consultation"),
+        ("need", "Record a need"),
+        ("mydata", "My data"),
+        ("forget", "Delete my data"),
+    ],
 }
 
 
@@ -45,6 +73,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(route(on_callback)))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, route(start.on_text, COMMANDS["start"])))
     app.add_error_handler(on_error)
+    jobs.schedule(app)
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]

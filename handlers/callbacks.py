@@ -28,6 +28,19 @@ class Action(StrEnum):
     HOUSEHOLD = "h"  # household code | new
     HSTART = "hs"  # household id, reuse 1 | 0
     ASK = "q"  # consultation id, question id (staff quick check: ask this one now)
+    NEED_START = "ns"  # source c | p | x, consultation id | programme id | 0
+    NEED_CATEGORY = "nk"  # category
+    NEED_URGENCY = "nu"  # urgency
+    NEED_CONSENT = "nx"  # yes | no
+    NEED_CALLBACK = "nb"  # am | pm | eve | none
+    NEED_DUPLICATE = "nm"  # existing need id, note | override
+    NEEDS_LIST = "nl"  # filter, offset
+    NEED_CARD = "nc"  # need id
+    NEED_ASSIGN = "na"  # need id, user id (0: show the choices)
+    NEED_STATUS = "nt"  # need id, status
+    NEED_NOTE = "nn"  # need id
+    STAFF_REVOKE = "sr"  # user id
+    FORGET = "fg"  # yes | no
 
 
 ARITY = {
@@ -44,6 +57,19 @@ ARITY = {
     Action.HOUSEHOLD: 1,
     Action.HSTART: 2,
     Action.ASK: 2,
+    Action.NEED_START: 2,
+    Action.NEED_CATEGORY: 1,
+    Action.NEED_URGENCY: 1,
+    Action.NEED_CONSENT: 1,
+    Action.NEED_CALLBACK: 1,
+    Action.NEED_DUPLICATE: 2,
+    Action.NEEDS_LIST: 2,
+    Action.NEED_CARD: 1,
+    Action.NEED_ASSIGN: 2,
+    Action.NEED_STATUS: 2,
+    Action.NEED_NOTE: 1,
+    Action.STAFF_REVOKE: 1,
+    Action.FORGET: 1,
 }
 
 

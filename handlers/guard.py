@@ -8,6 +8,7 @@ from storage.models import Role, User
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.STAFF, Role.COORDINATOR, Role.ADMIN})
+COORDINATORS = frozenset({Role.COORDINATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 
 ACTIONS: dict[Action, frozenset[Role]] = {
@@ -24,6 +25,21 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.HOUSEHOLD: STAFF,
     Action.HSTART: STAFF,
     Action.ASK: STAFF,
+    # Logging a need: anyone, on their own draft (the handler checks the draft is this chat's).
+    Action.NEED_START: EVERYONE,
+    Action.NEED_CATEGORY: EVERYONE,
+    Action.NEED_URGENCY: EVERYONE,
+    Action.NEED_CONSENT: EVERYONE,
+    Action.NEED_CALLBACK: EVERYONE,
+    Action.NEED_DUPLICATE: EVERYONE,  # overriding is checked again: coordinators only
+    # Following needs up: staff see their own, coordinators all (checked per need in handlers/coord.py).
+    Action.NEEDS_LIST: STAFF,
+    Action.NEED_CARD: STAFF,
+    Action.NEED_STATUS: STAFF,
+    Action.NEED_NOTE: STAFF,
+    Action.NEED_ASSIGN: COORDINATORS,
+    Action.STAFF_REVOKE: ADMIN,
+    Action.FORGET: EVERYONE,
 }
 # Sub-actions a role-wide action cannot grant alone.
 MENU_ITEMS: dict[str, frozenset[Role]] = {
@@ -40,6 +56,15 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "cancel": EVERYONE,
     "household": STAFF,
     "check": STAFF,
+    "visit": STAFF,
+    "need": EVERYONE,
+    "needs": STAFF,
+    "stats": COORDINATORS,
+    "export": COORDINATORS,
+    "invite": ADMIN,
+    "staff": ADMIN,
+    "mydata": EVERYONE,
+    "forget": EVERYONE,
 }
 
 

@@ -160,6 +160,7 @@ def results(manual: Manual, done: Done, lang: Lang) -> list[Msg]:
         for v in done.verdicts.values()
         if v.status != Status.INELIGIBLE
     ]
+    buttons.append([(t("need.button", lang), build(Action.NEED_START, "c", c.id))])
     buttons.append([(t("nav.restart", lang), build(Action.NAV, c.id, "restart"))])
     parts = split("\n".join(lines))
     messages = [Msg(part) for part in parts]
@@ -236,7 +237,10 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
         "",
         f"<i>{escape(t('card.source', lang, title=source.title, date=source.as_of.isoformat()))}</i>",
     ]
-    keyboard = [[(t("card.check", lang), build(Action.CHECK, program.id))]]
+    keyboard = [
+        [(t("card.check", lang), build(Action.CHECK, program.id))],
+        [(t("need.card_button", lang), build(Action.NEED_START, "p", program.id))],
+    ]
     return Msg("\n".join(lines), keyboard)
 
 

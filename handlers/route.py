@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from app.services import Services
@@ -38,6 +38,8 @@ class Reply:
     edit: Msg | None = None
     notice: str | None = None
     document: tuple[str, bytes, str] | None = None  # filename, content, caption
+    photo: tuple[bytes, str] | None = None  # PNG, caption
+    notify: list[tuple[int, Msg]] = field(default_factory=list)  # other chats (an assignee, coordinators)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Turn:
     text: str | None = None
     callback: Callback | None = None
     args: list[str] = field(default_factory=list)
+    bot_username: str = ""
 
     @property
     def manual(self) -> Any:
@@ -92,7 +95,8 @@ def _decide(
             log.info("denied %s for role %s", decide.__name__, role.value)
             return Reply(notice=t("denied", lang), messages=[] if callback else [Msg(t("denied", lang))])
         text = update.effective_message.text if update.message and update.effective_message else None
-        turn = Turn(services, s, user, role, lang, chat.id, text, callback, args)
+        username = update.get_bot().username if update.get_bot() else ""
+        turn = Turn(services, s, user, role, lang, chat.id, text, callback, args, username or "")
         return decide(turn)
 
 
@@ -160,3 +164,14 @@ async def send(update: Update, reply: Reply) -> None:
     if reply.document is not None:
         name, content, caption = reply.document
         await bot.send_document(chat.id, InputFile(content, filename=name), caption=caption)
+    if reply.photo is not None:
+        image, caption = reply.photo
+        await bot.send_photo(chat.id, InputFile(image, filename="stats.png"), caption=caption)
+    for chat_id, msg in reply.notify:
+        try:
+            await bot.send_message(
+                chat_id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard)
+            )
+        except TelegramError:
+            # The person may have blocked the bot; the need itself is saved and shows in /needs.
+            log.warning("could not notify a chat about a need")

@@ -11,6 +11,7 @@ from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.engine import show_value
+from storage import needs as needs_repo
 from storage import repo
 from storage.models import Consultation, QuestionOutcome
 
@@ -87,6 +88,8 @@ def on_household_start(turn: Turn) -> Reply:
     household = repo.household_by_id(turn.session, turn.callback.int_arg(0))
     if household is None:
         return Reply(notice=t("bad_button", turn.lang))
+    # Consulting at the household is a visit: it feeds the monthly reminder and the statistics.
+    needs_repo.record_visit(turn.session, household, turn.user)
     return start_consultation(turn, Scope("all"), household.id, reuse=turn.callback.args[1] == "1")
 
 

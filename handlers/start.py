@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from handlers import admin, coord, needs, programs, render, staff
 from handlers import consult as consult_handlers
-from handlers import programs, render, staff
 from handlers.guard import MENU_ITEMS, STAFF, may
 from handlers.render import Msg
 from handlers.route import Reply, Turn
@@ -20,6 +20,10 @@ def _menu(turn: Turn) -> Msg:
 
 
 def on_start(turn: Turn) -> Reply:
+    if turn.args and turn.args[0].startswith("inv_"):  # deep link from an invitation
+        reply = admin.redeem(turn, turn.args[0])
+        reply.messages.append(_menu(turn))
+        return reply
     return Reply(messages=[_menu(turn)])
 
 
@@ -61,9 +65,16 @@ def on_menu(turn: Turn) -> Reply:
 
 
 def on_text(turn: Turn) -> Reply:
-    """A typed answer to the pending question; a household code from staff; otherwise a search."""
+    """Input a draft waits for (a need, a note, a reason); a typed answer to the pending question;
+    a household code from staff; otherwise a search."""
     text = (turn.text or "").strip()
     notice = [Msg(t("pii.masked", turn.lang))] if contains_pii(text) else []
+    drafted = needs.on_draft_text(turn, text) or (
+        coord.on_draft_text(turn, text) if may(turn.role, STAFF) else None
+    )
+    if drafted is not None:
+        # Needs mask personal numbers themselves and say so; no second notice.
+        return drafted
     active = repo.active_consultation(turn.session, turn.chat_id)
     if active is not None and active.state == ConsultationState.ASKING and active.current_question:
         reply = consult_handlers.answer_typed(turn, active, text)

@@ -230,3 +230,8 @@ class ConsultationResult(Base):
 
     def __repr__(self) -> str:
         return f"ConsultationResult(program_id={self.program_id!r}, status={self.status!r})"
+
+
+# Casework tables live in their own module; importing it here puts them on Base.metadata for everyone.
+from storage import models_drafts as models_drafts  # noqa: E402
+from storage import models_needs as models_needs  # noqa: E402

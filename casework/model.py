@@ -1,0 +1,110 @@
+"""The vocabulary of casework: categories, urgency, statuses, audit-event kinds and access-log actions.
+
+Values are stored as plain strings (see storage.models), so adding a member needs no migration.
+Labels are Korean first, English second, like every user-facing string.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NeedCategory(StrEnum):
+    # The manual's eight domains (ids as in knowledge/manual/domains.yaml) ...
+    INCOME = "income"
+    DAILY_LIFE = "daily_life"
+    EMPLOYMENT = "employment"
+    HOUSING = "housing"
+    HEALTH = "health"
+    CHILDCARE = "childcare"
+    CULTURE = "culture"
+    EDUCATION = "education"
+    # ... plus what visits hear that no programme covers: in one district 41% of needs were 말벗.
+    COMPANIONSHIP = "companionship"
+    SAFETY = "safety"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    URGENT = "urgent"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class NeedStatus(StrEnum):
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    CLOSED_UNRESOLVED = "closed_unresolved"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    STATUS = "status"
+    NOTE = "note"
+    REOPENED = "reopened"
+    DUPLICATE_OVERRIDE = "duplicate_override"
+    ANONYMISED = "anonymised"
+
+
+class AccessAction(StrEnum):
+    VIEW_NEEDS = "view_needs"
+    VIEW_NEED = "view_need"
+    EXPORT = "export"
+    VIEW_STATS = "view_stats"
+    MYDATA = "mydata"
+    FORGET = "forget"
+    INVITE = "invite"
+    REVOKE_STAFF = "revoke_staff"
+
+
+# Still being worked on: these count as "open" for duplicates, the digest and overdue.
+ACTIVE_STATUSES = frozenset({NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS})
+# The three ends of the workflow; entering one sets closed_at, and retention counts from it.
+CLOSED_STATUSES = frozenset({NeedStatus.REFERRED, NeedStatus.RESOLVED, NeedStatus.CLOSED_UNRESOLVED})
+# Ends in which the household got (or was sent to) support: another one soon after is duplicate support.
+SUPPORTED_STATUSES = frozenset({NeedStatus.REFERRED, NeedStatus.RESOLVED})
+
+# Keyed by (enum class, member): StrEnum members equal their strings, so NeedStatus.ASSIGNED and
+# EventKind.ASSIGNED would otherwise be one key.
+_LABEL_LIST: list[tuple[StrEnum, tuple[str, str]]] = [
+    (NeedCategory.INCOME, ("소득지원", "Income")),
+    (NeedCategory.DAILY_LIFE, ("일상생활지원", "Daily life")),
+    (NeedCategory.EMPLOYMENT, ("직업지원", "Employment")),
+    (NeedCategory.HOUSING, ("주거지원", "Housing")),
+    (NeedCategory.HEALTH, ("건강지원", "Health")),
+    (NeedCategory.CHILDCARE, ("양육지원", "Childcare")),
+    (NeedCategory.CULTURE, ("문화·스포츠·여행", "Culture, sports, travel")),
+    (NeedCategory.EDUCATION, ("교육지원", "Education")),
+    (NeedCategory.COMPANIONSHIP, ("말벗", "Companionship")),
+    (NeedCategory.SAFETY, ("안전", "Safety")),
+    (NeedCategory.OTHER, ("기타", "Other")),
+    (Urgency.URGENT, ("긴급", "Urgent")),
+    (Urgency.NORMAL, ("보통", "Normal")),
+    (Urgency.LOW, ("낮음", "Low")),
+    (NeedStatus.OPEN, ("접수", "Open")),
+    (NeedStatus.ASSIGNED, ("배정", "Assigned")),
+    (NeedStatus.IN_PROGRESS, ("처리 중", "In progress")),
+    (NeedStatus.REFERRED, ("연계", "Referred")),
+    (NeedStatus.RESOLVED, ("해결", "Resolved")),
+    (NeedStatus.CLOSED_UNRESOLVED, ("미해결 종결", "Closed unresolved")),
+    (EventKind.CREATED, ("등록", "Logged")),
+    (EventKind.ASSIGNED, ("담당 배정", "Assigned")),
+    (EventKind.UNASSIGNED, ("배정 해제", "Unassigned")),
+    (EventKind.STATUS, ("상태 변경", "Status changed")),
+    (EventKind.NOTE, ("메모", "Note")),
+    (EventKind.REOPENED, ("재개", "Reopened")),
+    (EventKind.DUPLICATE_OVERRIDE, ("중복 지원 승인", "Duplicate support approved")),
+    (EventKind.ANONYMISED, ("익명화", "Anonymised")),
+]
+_LABELS = {(type(member), member.value): texts for member, texts in _LABEL_LIST}
+
+
+def label(value: NeedCategory | Urgency | NeedStatus | EventKind, lang: str = "ko") -> str:
+    """The Korean label, or the English one when lang is 'en' (a knowledge.text.Lang works too)."""
+    ko, en = _LABELS[(type(value), value.value)]
+    return en if lang == "en" else ko

@@ -1,0 +1,120 @@
+"""Onboarding and privacy: invitations, the staff list, /mydata, /forget, recording visits."""
+
+from __future__ import annotations
+
+from html import escape
+
+from casework.model import AccessAction, label
+from handlers.callbacks import Action, build
+from handlers.render import Msg
+from handlers.route import Reply, Turn
+from handlers.texts import t
+from storage import needs as needs_repo
+from storage import repo
+from storage.models import Role
+
+INVITE_HOURS = 72
+INVITABLE = {"staff": Role.STAFF, "coordinator": Role.COORDINATOR, "admin": Role.ADMIN}
+
+
+def on_invite_command(turn: Turn) -> Reply:
+    role = INVITABLE.get(turn.args[0].lower()) if turn.args else None
+    if role is None:
+        return Reply(messages=[Msg(escape(t("invite.usage", turn.lang)))])
+    token = needs_repo.create_invitation(turn.session, role, turn.user, ttl_hours=INVITE_HOURS)
+    needs_repo.record_access(turn.session, turn.user, AccessAction.INVITE, f"role={role.value}")
+    link = f"https://t.me/{turn.bot_username}?start=inv_{token}"
+    return Reply(
+        messages=[Msg(escape(t("invite.link", turn.lang, role=role.value, hours=INVITE_HOURS, link=link)))]
+    )
+
+
+def redeem(turn: Turn, token: str) -> Reply:
+    try:
+        role = needs_repo.redeem_invitation(turn.session, token, turn.user)
+    except needs_repo.InvitationError as exc:
+        return Reply(messages=[Msg(escape(t("invite.bad", turn.lang, why=exc.reason)))])
+    return Reply(messages=[Msg(escape(t("invite.ok", turn.lang, role=role.value)))])
+
+
+def on_staff_command(turn: Turn) -> Reply:
+    lines = [t("staff.list", turn.lang)]
+    rows = []
+    for summary in needs_repo.list_staff(turn.session):
+        user = summary.user
+        lines.append(
+            escape(f"#{user.id} · {user.role} · {summary.households} H · {summary.open_needs} needs")
+        )
+        if user.telegram_id != turn.user.telegram_id:
+            rows.append(
+                [(t("staff.revoke", turn.lang, who=f"#{user.id}"), build(Action.STAFF_REVOKE, user.id))]
+            )
+    return Reply(messages=[Msg("\n".join(lines), rows)])
+
+
+def on_revoke(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    target = next(
+        (s.user for s in needs_repo.list_staff(turn.session) if s.user.id == turn.callback.int_arg(0)), None
+    )
+    if target is None or target.telegram_id == turn.user.telegram_id:
+        return Reply(notice=t("bad_button", turn.lang))
+    revoked = needs_repo.revoke_staff(turn.session, target, turn.user)
+    text = t(
+        "staff.revoked", turn.lang, needs=revoked.needs_unassigned, households=revoked.households_unassigned
+    )
+    return Reply(messages=[Msg(escape(text))])
+
+
+def on_mydata_command(turn: Turn) -> Reply:
+    data = needs_repo.my_data(turn.session, turn.user)
+    needs_repo.record_access(turn.session, turn.user, AccessAction.MYDATA, f"user={turn.user.id}")
+    lines = [t("mydata.head", turn.lang), escape(t("mydata.needs", turn.lang, n=len(data.needs)))]
+    lines += [
+        escape(
+            f"• #{n.id} {label(n.category, turn.lang)} · {label(n.status, turn.lang)} · {n.description or ''}"
+        )
+        for n in data.needs
+    ]
+    lines.append(escape(t("mydata.consultations", turn.lang, n=data.consultations, q=data.questions)))
+    manual = turn.manual
+    shown = [
+        f"{manual.questions[q].short.get(turn.lang)}: {v}"
+        for q, v in data.answers.items()
+        if q in manual.questions
+    ]
+    if shown:
+        lines.append(escape(" · ".join(shown)))
+    lines.append(escape(t("mydata.forget_hint", turn.lang)))
+    return Reply(messages=[Msg("\n".join(lines))])
+
+
+def on_forget_command(turn: Turn) -> Reply:
+    rows = [
+        [
+            (t("forget.yes", turn.lang), build(Action.FORGET, "yes")),
+            (t("forget.no", turn.lang), build(Action.FORGET, "no")),
+        ]
+    ]
+    return Reply(messages=[Msg(t("forget.confirm", turn.lang), rows)])
+
+
+def on_forget(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    if turn.callback.args[0] != "yes":
+        return Reply(edit=Msg(t("forget.kept", turn.lang)))
+    removed = needs_repo.forget_resident(turn.session, turn.user)
+    needs_repo.record_access(turn.session, turn.user, AccessAction.FORGET, f"user={turn.user.id}")
+    return Reply(edit=Msg(t("forget.done", turn.lang, n=removed)))
+
+
+def on_visit_command(turn: Turn) -> Reply:
+    code = repo.normalise_household_code(turn.args[0]) if turn.args else None
+    household = repo.household_by_code(turn.session, code) if code else None
+    if household is None:
+        return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
+    needs_repo.record_visit(turn.session, household, turn.user)
+    return Reply(messages=[Msg(escape(t("visit.done", turn.lang, code=household.code)))])
+
+
+ACTION_HANDLERS = {Action.STAFF_REVOKE: on_revoke, Action.FORGET: on_forget}

@@ -1,0 +1,84 @@
+"""Scheduled work (python-telegram-bot's JobQueue): the coordinators' daily digest, the monthly
+visit reminder for staff, and the retention job. Each runs in its own database session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from html import escape
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from app.services import Services
+from handlers.needs import KST
+from handlers.texts import t
+from storage import needs as needs_repo
+from storage import repo
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
+    try:
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        log.warning("could not deliver a scheduled message")
+
+
+async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    with services.db.session() as s:
+        digest = needs_repo.digest(s)
+        people = [
+            (u.telegram_id, u.language)
+            for u in repo.list_users(s)
+            if u.active and u.role in (Role.COORDINATOR, Role.ADMIN)
+        ]
+    for chat_id, lang in people:
+        await _send(
+            context,
+            chat_id,
+            t(
+                "digest",
+                lang,
+                new=len(digest.new_since_yesterday),
+                unassigned=len(digest.unassigned),
+                overdue=len(digest.overdue),
+            ),
+        )
+
+
+async def visit_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    policy = services.settings.casework().visits
+    if not policy.is_reminder_day(dt.datetime.now(KST).date()):
+        return
+    with services.db.session() as s:
+        due = [
+            (u.telegram_id, u.language, [d.household.code for d in visits])
+            for u, visits in needs_repo.staff_due_visits(s, policy.days_without_visit)
+        ]
+    for chat_id, lang, codes in due:
+        await _send(context, chat_id, escape(t("visit.reminder", lang, codes=", ".join(codes))))
+
+
+async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    policy = services.settings.casework()
+    with services.db.session() as s:
+        anonymised = needs_repo.anonymise_closed(s, policy.retention_days)
+        purged = needs_repo.purge_access_log(s, policy.access_log_keep_days)
+    log.info("retention: %d needs anonymised, %d access-log entries purged", anonymised, purged)
+
+
+def schedule(app: Application) -> None:  # type: ignore[type-arg]
+    if app.job_queue is None:
+        return
+    hour = app.bot_data["services"].settings.digest_hour
+    at = dt.time(hour=hour, tzinfo=KST)
+    app.job_queue.run_daily(daily_digest, at, name="daily_digest")
+    app.job_queue.run_daily(visit_reminders, at, name="visit_reminders")
+    app.job_queue.run_daily(retention, dt.time(hour=3, tzinfo=KST), name="retention")

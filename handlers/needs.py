@@ -1,0 +1,275 @@
+"""Logging a need: from a consultation's results, a programme card, or /need on its own.
+
+The draft lives in storage (chat_drafts), so the steps survive a restart like a consultation does.
+Residents see what is stored, who sees it and for how long, and agree, before anything is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app import consult
+from casework.model import NeedCategory, Urgency, label
+from casework.privacy import consent_text, masked_notice
+from handlers.callbacks import Action, build
+from handlers.guard import COORDINATORS, STAFF, may
+from handlers.render import Keyboard, Msg
+from handlers.route import Reply, Turn
+from handlers.texts import t
+from knowledge.engine import Status
+from storage import drafts, repo
+from storage import needs as needs_repo
+from storage.models import Role
+from storage.models_needs import Need
+
+KST = ZoneInfo("Asia/Seoul")
+DRAFT = "need"
+CALLBACK_WINDOWS = ("am", "pm", "eve", "none")
+
+
+def local_date(moment: dt.datetime) -> str:
+    return moment.astimezone(KST).strftime("%Y-%m-%d")
+
+
+def _category_keyboard(lang: str) -> Keyboard:
+    cats = list(NeedCategory)
+    return [
+        [(label(c, lang), build(Action.NEED_CATEGORY, c.value)) for c in cats[i : i + 2]]
+        for i in range(0, len(cats), 2)
+    ]
+
+
+def _ask_category(turn: Turn, data: dict[str, Any]) -> Reply:
+    drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "category"})
+    return Reply(messages=[Msg(t("need.category", turn.lang), _category_keyboard(turn.lang))])
+
+
+def _start(turn: Turn, data: dict[str, Any]) -> Reply:
+    if may(turn.role, STAFF) and data.get("household_id") is None:
+        drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "household"})
+        return Reply(messages=[Msg(t("need.household", turn.lang))])
+    return _ask_category(turn, data)
+
+
+def on_need_command(turn: Turn) -> Reply:
+    return _start(turn, {"programs": []})
+
+
+def on_need_start(turn: Turn) -> Reply:
+    """From results (c:<consultation>) or a card (p:<programme>); x:0 is a fresh one."""
+    assert turn.callback is not None
+    source, ident = turn.callback.args
+    data: dict[str, Any] = {"programs": []}
+    if source == "c":
+        c = repo.get_consultation(turn.session, turn.callback.int_arg(1))
+        if c is None or c.chat_id != turn.chat_id:
+            return Reply(notice=t("bad_button", turn.lang))
+        verdicts = consult.verdicts_for(turn.manual, c)
+        data["consultation_id"] = c.id
+        data["household_id"] = c.household_id
+        data["programs"] = [p for p, v in verdicts.items() if v.status != Status.INELIGIBLE]
+    elif source == "p":
+        if ident not in turn.manual.programs:
+            return Reply(notice=t("bad_button", turn.lang))
+        data["programs"] = [ident]
+        data["category"] = turn.manual.programs[ident].domain
+    elif source != "x":
+        return Reply(notice=t("bad_button", turn.lang))
+    return _start(turn, data)
+
+
+def _draft(turn: Turn) -> dict[str, Any] | None:
+    draft = drafts.get_draft(turn.session, turn.chat_id)
+    return dict(draft.data) if draft is not None and draft.kind == DRAFT else None
+
+
+def on_category(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    if data is None:
+        return Reply(notice=t("need.no_draft", turn.lang))
+    try:
+        category = NeedCategory(turn.callback.args[0])
+    except ValueError:
+        return Reply(notice=t("bad_button", turn.lang))
+    # Programmes carried over from results stay only if they belong to the chosen domain.
+    programs = [
+        p
+        for p in data.get("programs", [])
+        if turn.manual.programs.get(p) and turn.manual.programs[p].domain == category.value
+    ]
+    data.update(category=category.value, programs=programs, step="urgency")
+    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    rows = [[(label(u, turn.lang), build(Action.NEED_URGENCY, u.value)) for u in Urgency]]
+    return Reply(edit=Msg(t("need.urgency", turn.lang), rows))
+
+
+def on_urgency(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    if data is None or data.get("step") != "urgency":
+        return Reply(notice=t("need.no_draft", turn.lang))
+    try:
+        urgency = Urgency(turn.callback.args[0])
+    except ValueError:
+        return Reply(notice=t("bad_button", turn.lang))
+    data.update(urgency=urgency.value, step="description")
+    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    return Reply(edit=Msg(t("need.describe", turn.lang)))
+
+
+def on_draft_text(turn: Turn, text: str) -> Reply | None:
+    """Typed input for a need in progress; None when this chat has no such draft step."""
+    data = _draft(turn)
+    if data is None:
+        return None
+    step = data.get("step")
+    if step == "household":
+        code = repo.normalise_household_code(text)
+        household = repo.household_by_code(turn.session, code) if code else None
+        if household is None:
+            return Reply(messages=[Msg(escape(t("staff.bad_code", turn.lang)))])
+        return _ask_category(turn, {**data, "household_id": household.id})
+    if step == "description":
+        data.update(description=text, step="consent" if not may(turn.role, STAFF) else "save")
+        if not may(turn.role, STAFF):
+            drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+            rows = [
+                [
+                    (t("need.consent_yes", turn.lang), build(Action.NEED_CONSENT, "yes")),
+                    (t("need.consent_no", turn.lang), build(Action.NEED_CONSENT, "no")),
+                ]
+            ]
+            text_ = consent_text(turn.services.settings.retention_days, turn.lang)
+            return Reply(messages=[Msg(escape(text_), rows)])
+        return _save(turn, data)
+    if step == "override":
+        return _save(turn, data, override_reason=text)
+    return None
+
+
+def on_consent(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    if data is None or data.get("step") != "consent":
+        return Reply(notice=t("need.no_draft", turn.lang))
+    if turn.callback.args[0] != "yes":
+        drafts.clear_draft(turn.session, turn.chat_id)
+        return Reply(edit=Msg(t("need.declined", turn.lang)))
+    data.update(step="callback", consent_at=dt.datetime.now(dt.UTC).isoformat())
+    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    rows = [[(t(f"need.cb.{w}", turn.lang), build(Action.NEED_CALLBACK, w))] for w in CALLBACK_WINDOWS]
+    return Reply(edit=Msg(t("need.callback", turn.lang), rows))
+
+
+def on_callback_window(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    window = turn.callback.args[0]
+    if data is None or data.get("step") != "callback" or window not in CALLBACK_WINDOWS:
+        return Reply(notice=t("need.no_draft", turn.lang))
+    data["callback_window"] = None if window == "none" else t(f"need.cb.{window}", "ko")
+    return _save(turn, data)
+
+
+def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) -> Reply:
+    s, settings = turn.session, turn.services.settings
+    household = repo.household_by_id(s, data["household_id"]) if data.get("household_id") else None
+    consultation = repo.get_consultation(s, data["consultation_id"]) if data.get("consultation_id") else None
+    resident = turn.user if household is None else None
+    consent = dt.datetime.fromisoformat(data["consent_at"]) if data.get("consent_at") else None
+    if resident is not None and consent is None and may(turn.role, STAFF):
+        consent = dt.datetime.now(dt.UTC)  # staff logging about themselves as a resident agree by doing so
+    logged = needs_repo.log_need(
+        s,
+        created_by=turn.user,
+        category=NeedCategory(data["category"]),
+        urgency=Urgency(data["urgency"]),
+        description=data["description"],
+        timeframes=settings.casework().timeframes,
+        programs=data.get("programs", []),
+        household=household,
+        resident=resident,
+        consent_at=consent,
+        callback_window=data.get("callback_window"),
+        consultation=consultation,
+        duplicate_window_days=settings.duplicate_window_days,
+        override_by=turn.user if override_reason else None,
+        override_reason=override_reason,
+        override_role=turn.role if override_reason else None,
+    )
+    notice = masked_notice(logged.found, turn.lang)
+    if logged.need is None:
+        drafts.set_draft(s, turn.chat_id, DRAFT, {**data, "step": "duplicate"})
+        return _duplicate_reply(turn, logged.duplicates, notice)
+    drafts.clear_draft(s, turn.chat_id)
+    need = logged.need
+    messages = [Msg(escape(notice))] if notice else []
+    messages.append(Msg(escape(t("need.saved", turn.lang, id=need.id, due=local_date(need.due_at)))))
+    reply = Reply(messages=messages)
+    if need.urgency == Urgency.URGENT:
+        alert = Msg(
+            escape(t("need.urgent_alert", "ko", id=need.id, category=label(need.category, "ko"))),
+            [[(f"#{need.id}", build(Action.NEED_CARD, need.id))]],
+        )
+        reply.notify = [(u.telegram_id, alert) for u in repo.list_users(s, Role.COORDINATOR) if u.active]
+    return reply
+
+
+def _duplicate_reply(turn: Turn, duplicates: list[Need], notice: str | None) -> Reply:
+    items = ", ".join(f"#{d.id} ({label(d.status, turn.lang)})" for d in duplicates)
+    rows: Keyboard = [
+        [(t("need.dup_note", turn.lang, id=d.id), build(Action.NEED_DUPLICATE, d.id, "note"))]
+        for d in duplicates[:3]
+    ]
+    if may(turn.role, COORDINATORS):
+        rows.append(
+            [(t("need.dup_override", turn.lang), build(Action.NEED_DUPLICATE, duplicates[0].id, "override"))]
+        )
+    messages = [Msg(escape(notice))] if notice else []
+    messages.append(Msg(escape(t("need.duplicate", turn.lang, items=items)), rows))
+    return Reply(messages=messages)
+
+
+def on_duplicate(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    if data is None or data.get("step") != "duplicate":
+        return Reply(notice=t("need.no_draft", turn.lang))
+    existing = needs_repo.get_need(turn.session, turn.callback.int_arg(0))
+    if existing is None:
+        return Reply(notice=t("bad_button", turn.lang))
+    if turn.callback.args[1] == "override":
+        if not may(turn.role, COORDINATORS):
+            return Reply(notice=t("need.override_only_coordinator", turn.lang))
+        drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "override"})
+        return Reply(messages=[Msg(t("need.override_reason", turn.lang))])
+    # Only a need the draft actually collided with may receive the note: ids are not trusted.
+    collided = needs_repo.find_duplicates(
+        turn.session,
+        category=NeedCategory(data["category"]),
+        programs=data.get("programs", []),
+        household=repo.household_by_id(turn.session, data["household_id"])
+        if data.get("household_id")
+        else None,
+        resident=turn.user if not data.get("household_id") else None,
+        window_days=turn.services.settings.duplicate_window_days,
+    )
+    if existing.id not in {d.id for d in collided}:
+        return Reply(notice=t("bad_button", turn.lang))
+    needs_repo.add_note(turn.session, existing, turn.user, data["description"])
+    drafts.clear_draft(turn.session, turn.chat_id)
+    return Reply(edit=Msg(t("need.saved_note", turn.lang, id=existing.id)))
+
+
+ACTION_HANDLERS = {
+    Action.NEED_START: on_need_start,
+    Action.NEED_CATEGORY: on_category,
+    Action.NEED_URGENCY: on_urgency,
+    Action.NEED_CONSENT: on_consent,
+    Action.NEED_CALLBACK: on_callback_window,
+    Action.NEED_DUPLICATE: on_duplicate,
+}
