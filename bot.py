@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", default="ko", choices=["ko", "en"])
     _manual_options(search)
 
+    export = sub.add_parser("export", help="logged needs for coordinators (pseudonymous)")
+    export.add_argument("what", choices=["needs"])
+    export.add_argument("--format", required=True, choices=["csv", "xlsx"])
+    export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--reason", required=True, help="why: kept in the access log")
+    export.add_argument("--lang", default="ko", choices=["ko", "en"])
+
     users = sub.add_parser("users", help="register staff, coordinators and admins")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="give a Telegram user a role")
@@ -60,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("alembic", "httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = Settings()
     if args.command == "validate":
         return cli.cmd_validate(settings, args)
@@ -67,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.cmd_screen(settings, args)
     if args.command == "search":
         return cli.cmd_search(settings, args)
+    if args.command == "export":
+        from app.export_cmd import cmd_export
+
+        return cmd_export(settings, args)
     from app import runner
 
     return runner.dispatch(settings, args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import admin, coord, needs, programs, render, staff
 from handlers import consult as consult_handlers
-from handlers.guard import MENU_ITEMS, STAFF, may
+from handlers.guard import MENU_ITEMS, STAFF, may, role_of
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
@@ -22,6 +22,7 @@ def _menu(turn: Turn) -> Msg:
 def on_start(turn: Turn) -> Reply:
     if turn.args and turn.args[0].startswith("inv_"):  # deep link from an invitation
         reply = admin.redeem(turn, turn.args[0])
+        turn.role = role_of(turn.user, turn.services.settings)  # the menu should show the new role
         reply.messages.append(_menu(turn))
         return reply
     return Reply(messages=[_menu(turn)])
