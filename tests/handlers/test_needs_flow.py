@@ -87,7 +87,7 @@ async def test_need_from_a_visit_is_assigned_followed_up_resolved_counted_and_ex
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     assert sheet is not None and sheet.auto_filter.ref and sheet.max_row == 2
     with services.db.session() as s:
-        actions = [a.action for a in needs_repo.access_log(s, limit=100)]
+        actions = [str(a.action) for a in needs_repo.access_log(s, limit=100)]
     assert actions.count("export") == 2 and "view_needs" in actions and "view_stats" in actions
 
 
