@@ -43,7 +43,8 @@ def load_or_report(root: Path, overlays: list[Path], err: TextIO) -> Manual | No
     return manual
 
 
-def cmd_validate(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def cmd_validate(settings: Settings, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up at call time, so redirection and capture work
     root, overlays = manual_dirs(settings, args.manual, args.local)
     if args.local is None and args.manual is None and not overlays:
         # Checking the shipped manual includes every shipped district overlay.
@@ -125,8 +126,9 @@ def screen_text(
 
 
 def cmd_screen(
-    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
     if manual is None:
         return 1
@@ -160,8 +162,9 @@ def cmd_screen(
 
 
 def cmd_search(
-    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     from knowledge.search import SearchIndex, results_json
 
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)

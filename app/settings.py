@@ -49,7 +49,9 @@ class Settings(BaseSettings):
             duplicate_window_days=self.duplicate_window_days,
             retention_days=self.retention_days,
             visits=VisitPolicy(
-                days_without_visit=self.visit_days, nth=self.visit_reminder_nth, weekday=self.visit_reminder_weekday
+                days_without_visit=self.visit_days,
+                nth=self.visit_reminder_nth,
+                weekday=self.visit_reminder_weekday,
             ),
         )
 

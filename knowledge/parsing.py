@@ -46,55 +46,71 @@ def _synonyms(spec: dict[str, str]) -> dict[str, str]:
 # Words that pick a choice besides its value id, labels and number; matched after normalisation,
 # whole or as a part of the answer (서울 강남구 → seoul). shorthand.py reuses them.
 CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
-    "disability": _synonyms({
-        "none": "없음|없어요|비장애|장애없음|장애 없음|no disability",
-        "mild": "경증|경증장애|심하지 않은|4급|5급|6급",
-        "severe": "중증|중증장애|심한|심한장애|1급|2급|3급",
-    }),
-    "housing_type": _synonyms({
-        "owner": "자가|자기집|내집|자택|own|own home|owner",
-        "jeonse": "전세",
-        "monthly_rent": "월세|반전세|rent|renting",
-        "public_rental": "공공임대|영구임대|국민임대|임대아파트|임대주택|lh|public rental",
-        "non_housing": "쪽방|고시원|비닐하우스|컨테이너|여인숙|비주택|gosiwon",
-        "homeless": "노숙|거리|집 없음|homeless",
-    }),
-    "region": _synonyms({
-        "seoul": "서울|서울시|서울특별시",
-        "capital_area": "경기|경기도|인천|인천시|수도권|경기 광주|경기도 광주|gyeonggi|incheon",
-        "metro_city": "광역시|부산|대구|광주|대전|울산|세종|busan|daegu|gwangju|daejeon|ulsan|sejong",
-        "other": "지방|기타|시골|elsewhere",
-    }),
-    "welfare_status": _synonyms({
-        "livelihood": "생계|생계수급|livelihood",
-        "medical": "의료|의료수급|medical",
-        "housing": "주거|housing",
-        "education": "교육|education",
-        "near_poor": "차상위|near poor|near-poor",
-    }),
-    "employment": _synonyms({
-        "employed": "직장|회사|근로|재직|취업",
-        "self_employed": "자영업|장사",
-        "job_seeking": "구직|구직중|일자리 찾는 중|일 찾는 중|일자리 구하는 중|job seeking|looking for a job",
-        "not_working": "무직|일 안 함",
-        "unable_to_work": "근로불가|근로무능력",
-        "student": "학생",
-    }),
-    "student_level": _synonyms({
-        "none": "안 다님|안다님|안 다녀요|학생 아님",
-        "elementary": "초등",
-        "middle": "중학|중등",
-        "high": "고등|고교",
-        "university": "대학|대학원|college",
-    }),
-    "crisis": _synonyms({
-        "job_loss": "실직|해고|폐업|휴업",
-        "earner_lost": "사망|가출|구금",
-        "serious_illness": "질병|부상|큰 병",
-        "abuse_or_violence": "학대|방임|폭력",
-        "disaster": "화재|재난",
-        "utility_cut": "단전|단수|단가스",
-    }),
+    "disability": _synonyms(
+        {
+            "none": "없음|없어요|비장애|장애없음|장애 없음|no disability",
+            "mild": "경증|경증장애|심하지 않은|4급|5급|6급",
+            "severe": "중증|중증장애|심한|심한장애|1급|2급|3급",
+        }
+    ),
+    "housing_type": _synonyms(
+        {
+            "owner": "자가|자기집|내집|자택|own|own home|owner",
+            "jeonse": "전세",
+            "monthly_rent": "월세|반전세|rent|renting",
+            "public_rental": "공공임대|영구임대|국민임대|임대아파트|임대주택|lh|public rental",
+            "non_housing": "쪽방|고시원|비닐하우스|컨테이너|여인숙|비주택|gosiwon",
+            "homeless": "노숙|거리|집 없음|homeless",
+        }
+    ),
+    "region": _synonyms(
+        {
+            "seoul": "서울|서울시|서울특별시",
+            "capital_area": "경기|경기도|인천|인천시|수도권|경기 광주|경기도 광주|gyeonggi|incheon",
+            "metro_city": "광역시|부산|대구|광주|대전|울산|세종|busan|daegu|gwangju|daejeon|ulsan|sejong",
+            "other": "지방|기타|시골|elsewhere",
+        }
+    ),
+    "welfare_status": _synonyms(
+        {
+            "livelihood": "생계|생계수급|livelihood",
+            "medical": "의료|의료수급|medical",
+            "housing": "주거|housing",
+            "education": "교육|education",
+            "near_poor": "차상위|near poor|near-poor",
+        }
+    ),
+    "employment": _synonyms(
+        {
+            "employed": "직장|회사|근로|재직|취업",
+            "self_employed": "자영업|장사",
+            "job_seeking": (
+                "구직|구직중|일자리 찾는 중|일 찾는 중|일자리 구하는 중|job seeking|looking for a job"
+            ),
+            "not_working": "무직|일 안 함",
+            "unable_to_work": "근로불가|근로무능력",
+            "student": "학생",
+        }
+    ),
+    "student_level": _synonyms(
+        {
+            "none": "안 다님|안다님|안 다녀요|학생 아님",
+            "elementary": "초등",
+            "middle": "중학|중등",
+            "high": "고등|고교",
+            "university": "대학|대학원|college",
+        }
+    ),
+    "crisis": _synonyms(
+        {
+            "job_loss": "실직|해고|폐업|휴업",
+            "earner_lost": "사망|가출|구금",
+            "serious_illness": "질병|부상|큰 병",
+            "abuse_or_violence": "학대|방임|폭력",
+            "disaster": "화재|재난",
+            "utility_cut": "단전|단수|단가스",
+        }
+    ),
 }
 
 
@@ -208,17 +224,38 @@ def _in_table(folded: str, table: frozenset[str]) -> bool:
 # Integers
 
 _NATIVE_ALONE = {
-    "하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5,
-    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+    "하나": 1,
+    "둘": 2,
+    "셋": 3,
+    "넷": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
 }
 # 한/두/세/네 count only with a counter after them: a bare 네 is "yes", a bare 세 is the unit.
 _NATIVE_BEFORE_COUNTER = {
-    "한": 1, "두": 2, "세": 3, "석": 3, "네": 4,
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "석": 3,
+    "네": 4,
     **{k: v for k, v in _NATIVE_ALONE.items() if v >= 5},
 }
 _ENGLISH_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 _COUNTERS = r"(?:명|살|사람|분|식구|인)"
 _INT_UNITS = (
@@ -298,8 +335,15 @@ _SMALL = {"십": 10, "백": 100, "천": 1000}
 _BIG = {"만": 10**4, "억": 10**8, "조": 10**12}
 _SINO = {d: i for i, d in enumerate("일이삼사오육칠팔구", start=1)}
 _ENGLISH_MULT = {
-    "thousand": 10**3, "k": 10**3, "million": 10**6, "mil": 10**6, "mn": 10**6, "m": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9,
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "mil": 10**6,
+    "mn": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
 }
 
 
@@ -323,7 +367,7 @@ def _strip_money_words(text: str) -> tuple[str, Period | None, bool]:
             if word in _PERIOD_OF:
                 periods.add(_PERIOD_OF[word])
             has_unit |= word in _CURRENCY_WORDS
-            text = (text[found.end():] if found.start() == 0 else text[: found.start()]).strip()
+            text = (text[found.end() :] if found.start() == 0 else text[: found.start()]).strip()
             changed = True
             break
     if len(periods) > 1:
@@ -496,8 +540,10 @@ def parse_choice(question: Question, text: str) -> str:
     inside = {value for name, value in labels if len(compact) >= 2 and _contains(name, folded)}
     # names written in the answer (서울 강남구 → 서울), unless negated: 월세 아니에요 is not monthly_rent
     named = [
-        (name, value) for name, value in keys
-        if len(_compact(name)) >= 2 and _contains(folded, name)
+        (name, value)
+        for name, value in keys
+        if len(_compact(name)) >= 2
+        and _contains(folded, name)
         and not _NEGATION.search(folded.replace(name, " "))
     ]
     # 경기 광주 names 경기, 광주 and 경기 광주: the longest says what was meant
@@ -610,7 +656,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "choice": ("보기 중에서 하나를 골라 주세요: {options}.", "Please choose one of: {options}."),
     "multi_choice": (
         "해당하는 것을 모두 쉼표로 나눠 골라 주세요: {options}. 없으면 '없음'.",
-        "Choose all that apply, separated by commas: {options}. If none, send \"none\".",
+        'Choose all that apply, separated by commas: {options}. If none, send "none".',
     ),
     "not_an_option": ("'{fragment}'은(는) 보기에 없어요. ", "'{fragment}' is not one of the options. "),
     "int_list": (
@@ -676,7 +722,8 @@ def _example(question: Question, lang: Lang | str) -> str:
 def _options(question: Question, lang: Lang | str, only: Iterable[str] | None = None) -> str:
     wanted = None if only is None else set(only)
     return ", ".join(
-        f"{i}. {c.label.get(lang)}" for i, c in enumerate(question.choices, start=1)
+        f"{i}. {c.label.get(lang)}"
+        for i, c in enumerate(question.choices, start=1)
         if wanted is None or c.value in wanted
     )
 
@@ -716,8 +763,14 @@ def _money_problem(question: Question, money: Money, lang: Lang | str) -> str | 
         return message("per_year", lang, given=given, converted=won(money.amount * 12, lang))
     if not money.has_unit and 0 < money.amount < 1000:
         # nobody lives on 80 won a month: "80" is 80만원 typed without its unit
-        return message("tiny_amount", lang, given=given, guess=won(money.amount * 10_000, lang),
-                       n=money.amount, full=f"{money.amount * 10_000:,}")
+        return message(
+            "tiny_amount",
+            lang,
+            given=given,
+            guess=won(money.amount * 10_000, lang),
+            n=money.amount,
+            full=f"{money.amount * 10_000:,}",
+        )
     return None
 
 

@@ -58,8 +58,8 @@ def _replace(original: str, folded: str, pattern: re.Pattern[str], token: str) -
     for m in pattern.finditer(folded):
         if "front" in pattern.groupindex and not _is_birth_date(m["front"]):
             continue
-        out_original += [original[last:m.start()], token]
-        out_folded += [folded[last:m.start()], token]
+        out_original += [original[last : m.start()], token]
+        out_folded += [folded[last : m.start()], token]
         last = m.end()
     if not out_original:
         return original, folded, False

@@ -82,8 +82,10 @@ def questions_for(manual: Manual, programs: Iterable[str]) -> set[str]:
         if pid in seen:
             continue
         seen.add(pid)
-        questions, _, deps = referenced(manual.rules[pid])
+        questions, params, deps = referenced(manual.rules[pid])
         needed |= questions
+        # A keyed figure (기초연금 선정기준액 by has_spouse) needs its key answered too.
+        needed |= {by for p in params if (by := manual.parameters[p].by) is not None}
         stack.extend(deps)
     for qid in list(needed):
         gate = manual.ask_if.get(qid)

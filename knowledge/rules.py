@@ -308,6 +308,10 @@ def _resolve(value: Value, ctx: Context) -> tuple[Any, tuple[str, ...]]:
     return figure, ()
 
 
+def _dont_know(lang: Lang) -> str:
+    return "모름" if lang == Lang.KO else "unknown"
+
+
 def _unknown(render: Callable[[Lang], str], missing: tuple[str, ...]) -> Result:
     return Result(Tri.UNKNOWN, (Reason(Tri.UNKNOWN, render, missing),), missing)
 
@@ -353,9 +357,11 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
 
         def render_unknown(lang: Lang) -> str:
             name = ctx.label("question", qid, lang)
+            # The answer may be known while the figure it is compared with still waits for another.
+            shown = ctx.show(qid, actual, lang) if actual is not None else _dont_know(lang)
             if lang == Lang.KO:
-                return f"{name}: 모름 — 기준: {condition(lang)}"
-            return f"{name}: unknown — needs {condition(lang)}"
+                return f"{name}: {shown} — 기준: {condition(lang)}"
+            return f"{name}: {shown} — needs {condition(lang)}"
 
         return _unknown(render_unknown, missing)
 
@@ -441,8 +447,9 @@ def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
 
     income, size = ctx.answer("household_income"), ctx.answer("household_size")
     pct: Any = rule.percent
+    pct_key: str | None = None  # a percentage keyed by an answer (region …) needs that answer
     if isinstance(pct, ParamRef):
-        pct, _ = ctx.param(pct.param, None)
+        pct, pct_key = ctx.param(pct.param, None)
     median, _ = ctx.param(rule.of, "household_size") if size is not None else (None, None)
     line = percent_of(median, pct) if median is not None and pct is not None else None
     pct_text = f"{pct:g}" if isinstance(pct, int | float) else "?"
@@ -461,14 +468,15 @@ def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
 
     if income is None or size is None or line is None:
         missing = tuple(q for q, v in (("household_income", income), ("household_size", size)) if v is None)
-        return _unknown(
-            lambda lang: (
-                f"{income_label(lang)}: 모름 — 기준 ≤ {standard(lang)}"
-                if lang == Lang.KO
-                else f"{income_label(lang)}: unknown — needs ≤ {standard(lang)}"
-            ),
-            missing,
-        )
+        missing += (pct_key,) if pct_key is not None else ()
+
+        def render_unknown(lang: Lang) -> str:
+            shown = ctx.show("household_income", income, lang) if income is not None else _dont_know(lang)
+            if lang == Lang.KO:
+                return f"{income_label(lang)}: {shown} — 기준: ≤ {standard(lang)}"
+            return f"{income_label(lang)}: {shown} — needs ≤ {standard(lang)}"
+
+        return _unknown(render_unknown, missing)
     at_most = income <= line
     tri = Tri.YES if at_most != negate else Tri.NO
 

@@ -50,8 +50,10 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     # money
     (r"월세\s*(?P<v>.+)", {"housing_type": "monthly_rent", "monthly_rent": V}),
     (r"rent\s*(?P<v>.+)", {"housing_type": "monthly_rent", "monthly_rent": V}),
-    (r"(?:소득인정액|월소득|월수입|소득|수입|월급|income|monthly\s*income)\s*(?P<v>.+)",
-     {"household_income": V}),
+    (
+        r"(?:소득인정액|월소득|월수입|소득|수입|월급|income|monthly\s*income)\s*(?P<v>.+)",
+        {"household_income": V},
+    ),
     (r"월\s*(?P<v>.+)", {"household_income": V}),
     (r"(?:재산|자산|assets?|property|wealth)\s*(?P<v>.+)", {"assets": V}),
     (r"(?:의료비|병원비|medical\s*(?:costs?|expenses?|bills?)?)\s*(?P<v>.+)", {"medical_expenses_annual": V}),
@@ -67,16 +69,19 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:자녀|아이|애)\s*\d+\s*명|(?:자녀|아이)\s*있음|has\s*(?:kids|children)", {"has_children": True}),
     # disability
     (r"장애\s*(?:없음|x|무)|비장애|no\s*disability", {"disability": "none"}),
-    (r"경증(?:\s*장애)?|심하지\s*않은\s*장애|장애\s*[4-6]\s*급|mild(?:\s*disability)?",
-     {"disability": "mild"}),
-    (r"중증(?:\s*장애)?|심한\s*장애|장애\s*[1-3]\s*급|severe(?:\s*disability)?",
-     {"disability": "severe"}),
+    (
+        r"경증(?:\s*장애)?|심하지\s*않은\s*장애|장애\s*[4-6]\s*급|mild(?:\s*disability)?",
+        {"disability": "mild"},
+    ),
+    (r"중증(?:\s*장애)?|심한\s*장애|장애\s*[1-3]\s*급|severe(?:\s*disability)?", {"disability": "severe"}),
     # housing
     (r"월세|monthly\s*rent|renting", {"housing_type": "monthly_rent"}),
     (r"전세|jeonse", {"housing_type": "jeonse"}),
     (r"자가|자기\s*집|내\s*집|own\s*home|owner|homeowner", {"housing_type": "owner"}),
-    (r"공공임대|영구임대|국민임대|임대\s*아파트|lh|public\s*(?:rental|housing)",
-     {"housing_type": "public_rental"}),
+    (
+        r"공공임대|영구임대|국민임대|임대\s*아파트|lh|public\s*(?:rental|housing)",
+        {"housing_type": "public_rental"},
+    ),
     (r"쪽방|고시원|비닐하우스|컨테이너|여인숙|비주택|gosiwon|goshiwon", {"housing_type": "non_housing"}),
     (r"노숙(?:인)?|거리\s*노숙|homeless", {"housing_type": "homeless"}),
     # benefits already held
@@ -87,8 +92,10 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"차상위(?:계층)?|near[-\s]?poor", {"welfare_status": ["near_poor"]}),
     (r"비수급|수급\s*(?:없음|아님|x)|no\s*benefits?", {"welfare_status": []}),
     # work and school
-    (r"실직|해고|폐업|휴업|job\s*loss|laid\s*off|lost\s*(?:a\s*|my\s*|his\s*|her\s*)?job",
-     {"crisis": ["job_loss"]}),
+    (
+        r"실직|해고|폐업|휴업|job\s*loss|laid\s*off|lost\s*(?:a\s*|my\s*|his\s*|her\s*)?job",
+        {"crisis": ["job_loss"]},
+    ),
     (r"구직(?:\s*중)?|job\s*seek(?:ing|er)|looking\s*for\s*(?:work|a\s*job)", {"employment": "job_seeking"}),
     (r"취업|재직|직장인|근로자|직장|employed|working", {"employment": "employed"}),
     (r"자영업(?:자)?|self[-\s]?employed", {"employment": "self_employed"}),
@@ -99,26 +106,40 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"중학생|middle\s*school(?:\s*student)?", {**_STUDENT, "student_level": "middle"}),
     (r"초등학생|elementary(?:\s*school)?(?:\s*student)?", {**_STUDENT, "student_level": "elementary"}),
     # crisis
-    (r"(?:주소득자|가장|소득자)\s*(?:사망|가출|구금|수감)|earner\s*(?:died|lost|left)",
-     {"crisis": ["earner_lost"]}),
+    (
+        r"(?:주소득자|가장|소득자)\s*(?:사망|가출|구금|수감)|earner\s*(?:died|lost|left)",
+        {"crisis": ["earner_lost"]},
+    ),
     (r"큰\s*병|중병|중상|입원|수술|serious\s*illness", {"crisis": ["serious_illness"]}),
     (r"학대|방임|가정\s*폭력|폭력|abuse|domestic\s*violence", {"crisis": ["abuse_or_violence"]}),
     (r"화재|재난|수해|disaster|fire", {"crisis": ["disaster"]}),
     (r"단전|단수|단가스|utility\s*cut|power\s*cut", {"crisis": ["utility_cut"]}),
     # health
-    (r"장기요양(?:\s*(?:[1-5]\s*등급|등급|인지지원\s*등급))?|요양\s*[1-5]?\s*등급|ltc|long[-\s]?term\s*care",
-     {"long_term_care_grade": True}),
+    (
+        r"장기요양(?:\s*(?:[1-5]\s*등급|등급|인지지원\s*등급))?|요양\s*[1-5]?\s*등급|ltc|long[-\s]?term\s*care",
+        {"long_term_care_grade": True},
+    ),
     (r"장기요양\s*(?:없음|x|미등급|등급\s*외)|no\s*ltc", {"long_term_care_grade": False}),
-    (r"희귀(?:질환|병)?|난치(?:성)?(?:질환|병)?|중증\s*질환|중증\s*난치|암|암\s*환자|rare\s*disease|intractable",
-     {"chronic_or_rare_disease": True}),
+    (
+        r"희귀(?:질환|병)?|난치(?:성)?(?:질환|병)?|중증\s*질환|중증\s*난치|암|암\s*환자|rare\s*disease|intractable",
+        {"chronic_or_rare_disease": True},
+    ),
     # region
     (r"서울(?:시|특별시)?|seoul", {"region": "seoul"}),
-    (r"경기(?:도)?|인천(?:시|광역시)?|수도권|경기\s*광주(?:시)?|gyeonggi|incheon",
-     {"region": "capital_area"}),
-    (r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|세종(?:시)?|광역시"
-     r"|busan|daegu|gwangju|daejeon|ulsan|sejong", {"region": "metro_city"}),
-    (r"강원(?:도)?|충북|충남|충청(?:북도|남도|도)?|전북|전남|전라(?:북도|남도|도)?|경북|경남|경상(?:북도|남도|도)?"
-     r"|제주(?:도)?|지방|농어촌", {"region": "other"}),
+    (
+        r"경기(?:도)?|인천(?:시|광역시)?|수도권|경기\s*광주(?:시)?|gyeonggi|incheon",
+        {"region": "capital_area"},
+    ),
+    (
+        r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|세종(?:시)?|광역시"
+        r"|busan|daegu|gwangju|daejeon|ulsan|sejong",
+        {"region": "metro_city"},
+    ),
+    (
+        r"강원(?:도)?|충북|충남|충청(?:북도|남도|도)?|전북|전남|전라(?:북도|남도|도)?|경북|경남|경상(?:북도|남도|도)?"
+        r"|제주(?:도)?|지방|농어촌",
+        {"region": "other"},
+    ),
 )
 
 _COMPILED = tuple((re.compile(pattern, re.IGNORECASE), answers) for pattern, answers in TOKENS)
@@ -178,7 +199,7 @@ def _resolve(manual: Manual, answers: dict[str, Any], m: re.Match[str]) -> dict[
 def _best(manual: Manual, text: str, spans: list[Span], i: int) -> tuple[int, dict[str, Any]] | None:
     """(words covered, answers) of the entry covering most words from word i; ties go to the earlier."""
     for k in range(min(_MAX_WORDS, len(spans) - i), 0, -1):
-        fragment = text[spans[i][0]:spans[i + k - 1][1]]
+        fragment = text[spans[i][0] : spans[i + k - 1][1]]
         for pattern, answers in _COMPILED:
             m = pattern.fullmatch(fragment)
             if m is not None and (resolved := _resolve(manual, answers, m)) is not None:
@@ -212,7 +233,7 @@ def parse_shorthand(text: str, manual: Manual) -> Shorthand:
         found = _best(manual, text, spans, i)
         if found is not None and _merge(answers, found[1], manual):
             if pending is not None:
-                unparsed.append(text[pending[0]:pending[1]])
+                unparsed.append(text[pending[0] : pending[1]])
                 pending = None
             i += found[0]
             continue
@@ -220,5 +241,5 @@ def parse_shorthand(text: str, manual: Manual) -> Shorthand:
         pending = (pending[0] if pending is not None else spans[i][0], end)
         i += found[0] if found is not None else 1
     if pending is not None:
-        unparsed.append(text[pending[0]:pending[1]])
+        unparsed.append(text[pending[0] : pending[1]])
     return Shorthand(answers, unparsed)
