@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from app.local_api import LocalBotAPI
 from app.services import Services
@@ -15,6 +17,7 @@ from knowledge.search import SearchIndex
 from storage.db import Database
 from storage.models import Channel
 from tests.handlers.harness import Chat, make_app
+from tests.storage.pg import clear_tables, pg_database, pg_unavailable_reason
 
 ELDERLY_ALONE = {
     "age": 78,
@@ -36,11 +39,35 @@ ELDERLY_ALONE = {
 }
 
 
+@pytest.fixture(scope="session")
+def handler_pg_url() -> Iterator[str]:
+    reason = pg_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with pg_database("bokji_handlers") as url:
+        Database(url).upgrade()
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every handler test runs on the embedded default and, when reachable, on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    url: str = request.getfixturevalue("handler_pg_url")
+    engine = create_engine(url, poolclass=NullPool)
+    clear_tables(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM chat_drafts")
+    engine.dispose()
+    return url
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        database_url=database_url,
         admin_ids=[1],
         telegram_bot_token=None,
     )
