@@ -15,8 +15,11 @@ from knowledge.model import Domain, Group, Parameter, Program, Question, Questio
 from knowledge.rules import (
     NUMERIC_OPS,
     SET_OPS,
+    All,
+    AnyOf,
     Compare,
     Eligible,
+    Not,
     ParamRef,
     Rule,
     RuleError,
@@ -195,23 +198,31 @@ def _check_value(q: Question, rule: Compare, item: _Item, loc: Loc, issues: list
         issues.append(where(loc, f"'{rule.op}' needs at least one value"))
 
 
-def _check_rule(rule: Rule, item: _Item, loc: Loc, man: Manual, issues: list[Issue]) -> None:
-    questions, params, programs = referenced(rule)
-    for qid in sorted(questions - set(man.questions)):
-        issues.append(item.source.issue(loc, f"unknown question '{qid}' in rule"))
-    for pid in sorted(params - set(man.parameters)):
-        issues.append(item.source.issue(loc, f"unknown parameter '{pid}' in rule"))
-    for prog in sorted(programs - set(man.programs)):
-        issues.append(item.source.issue(loc, f"unknown programme '{prog}' in eligible:"))
+def _check_rule(
+    rule: Rule, item: _Item, loc: Loc, man: Manual, issues: list[Issue], locs: dict[int, Loc] | None = None
+) -> None:
+    """Cross-references and types, each reported at the line of the node that is wrong."""
     for node in walk(rule):
+        here = (locs or {}).get(id(node), loc)
+        questions, params, programs = (
+            referenced(node) if not isinstance(node, All | AnyOf | Not) else ((), (), ())
+        )
+        for qid in sorted(set(questions) - set(man.questions)):
+            issues.append(item.source.issue(here, f"unknown question '{qid}' in rule"))
+        for pid in sorted(set(params) - set(man.parameters)):
+            issues.append(item.source.issue(here, f"unknown parameter '{pid}' in rule"))
+        for prog in sorted(set(programs) - set(man.programs)):
+            issues.append(item.source.issue(here, f"unknown programme '{prog}' in eligible:"))
         if isinstance(node, Compare) and node.answer in man.questions:
-            _check_value(man.questions[node.answer], node, item, loc, issues)
+            _check_value(man.questions[node.answer], node, item, here, issues)
         elif (
             isinstance(node, Some)
             and node.answer in man.questions
             and man.questions[node.answer].type != QuestionType.INT_LIST
         ):
-            issues.append(item.source.issue(loc, f"'some' needs a list question, '{node.answer}' is not one"))
+            issues.append(
+                item.source.issue(here, f"'some' needs a list question, '{node.answer}' is not one")
+            )
 
 
 def _find_cycle(man: Manual) -> list[str] | None:
@@ -313,6 +324,7 @@ def _assemble(collected: _Collected, overlays: list[str]) -> Manual:
 
 def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
     issues: list[Issue] = []
+    locs: dict[int, Loc] = {}  # where each rule node was written, for precise lines
     for pid, item in collected.items["programs"].items():
         prog = man.programs[pid]
         if prog.domain not in man.domains:
@@ -321,23 +333,23 @@ def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
             if g not in man.groups:
                 issues.append(item.source.issue((*item.loc, "groups"), f"unknown group '{g}'"))
         try:
-            man.rules[pid] = parse_rule(prog.rule, (*item.loc, "rule"))
+            man.rules[pid] = parse_rule(prog.rule, (*item.loc, "rule"), locs)
         except RuleError as exc:
             issues.append(item.source.issue(exc.loc, f"programme '{pid}': {exc.message}"))
             continue
     for pid, rule in man.rules.items():
         item = collected.items["programs"][pid]
-        _check_rule(rule, item, (*item.loc, "rule"), man, issues)
+        _check_rule(rule, item, (*item.loc, "rule"), man, issues, locs)
     for qid, item in collected.items["questions"].items():
         question = man.questions[qid]
         if question.ask_if is None:
             continue
         try:
-            gate = parse_rule(question.ask_if, (*item.loc, "ask_if"))
+            gate = parse_rule(question.ask_if, (*item.loc, "ask_if"), locs)
         except RuleError as exc:
             issues.append(item.source.issue(exc.loc, f"question '{qid}': {exc.message}"))
             continue
-        _check_rule(gate, item, (*item.loc, "ask_if"), man, issues)
+        _check_rule(gate, item, (*item.loc, "ask_if"), man, issues, locs)
         if qid in referenced(gate)[0]:
             issues.append(
                 item.source.issue((*item.loc, "ask_if"), f"question '{qid}' cannot depend on itself")
@@ -347,11 +359,11 @@ def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
         for n, implied in enumerate(man.questions[qid].implied):
             where = (*item.loc, "implied", n, "if")
             try:
-                cond = parse_rule(implied.if_, where)
+                cond = parse_rule(implied.if_, where, locs)
             except RuleError as exc:
                 issues.append(item.source.issue(exc.loc, f"question '{qid}': {exc.message}"))
                 continue
-            _check_rule(cond, item, where, man, issues)
+            _check_rule(cond, item, where, man, issues, locs)
             man.implied.setdefault(qid, []).append((cond, implied.value))
     for pid, item in collected.items["parameters"].items():
         by = man.parameters[pid].by

@@ -87,8 +87,12 @@ def questions_for(manual: Manual, programs: Iterable[str]) -> set[str]:
         # A keyed figure (기초연금 선정기준액 by has_spouse) needs its key answered too.
         needed |= {by for p in params if (by := manual.parameters[p].by) is not None}
         stack.extend(deps)
-    for qid in list(needed):
-        gate = manual.ask_if.get(qid)
-        if gate is not None:
-            needed |= referenced(gate)[0]
+    # Gates can have gates (age → has_children → children_ages): add them until nothing is new.
+    frontier = set(needed)
+    while frontier:
+        gates = {
+            q for qid in frontier if (gate := manual.ask_if.get(qid)) is not None for q in referenced(gate)[0]
+        }
+        frontier = gates - needed
+        needed |= gates
     return needed

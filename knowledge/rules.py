@@ -154,8 +154,19 @@ def _value(raw: Any, loc: Loc) -> Value:
     return raw
 
 
-def parse_rule(raw: Any, loc: Loc = ()) -> Rule:
-    """Turn YAML data into a rule; RuleError names the path of the first mistake."""
+def parse_rule(raw: Any, loc: Loc = (), locs: dict[int, Loc] | None = None) -> Rule:
+    """Turn YAML data into a rule; RuleError names the path of the first mistake.
+
+    `locs`, when given, receives the path of every node (by id), so later checks can point at
+    the exact line of a mistake deep inside a rule.
+    """
+    node = _parse_rule(raw, loc, locs)
+    if locs is not None:
+        locs[id(node)] = loc
+    return node
+
+
+def _parse_rule(raw: Any, loc: Loc, locs: dict[int, Loc] | None) -> Rule:
     if not isinstance(raw, dict) or not raw:
         raise RuleError(loc, f"a rule must be a mapping such as {{all: [...]}}, got {raw!r}")
     if "answer" in raw:
@@ -169,10 +180,10 @@ def parse_rule(raw: Any, loc: Loc = ()) -> Rule:
     if key in ("all", "any"):
         if not isinstance(body, list) or not body:
             raise RuleError(here, f"'{key}' needs a non-empty list of rules")
-        items = tuple(parse_rule(item, (*here, i)) for i, item in enumerate(body))
+        items = tuple(parse_rule(item, (*here, i), locs) for i, item in enumerate(body))
         return All(items) if key == "all" else AnyOf(items)
     if key == "not":
-        return Not(parse_rule(body, here))
+        return Not(parse_rule(body, here, locs))
     if key == "eligible":
         if not isinstance(body, str):
             raise RuleError(here, "'eligible' takes a programme id")
