@@ -319,6 +319,13 @@ def _resolve(value: Value, ctx: Context) -> tuple[Any, tuple[str, ...]]:
     return figure, ()
 
 
+def _against(lang: Lang, name: str, shown: str, condition: str) -> str:
+    """'재산 합계: 150,000,000원 — 기준: ≤ …': what is known, then the standard it must meet."""
+    if lang == Lang.KO:
+        return f"{name}: {shown} — 기준: {condition}"
+    return f"{name}: {shown} — needs {condition}"
+
+
 def _dont_know(lang: Lang) -> str:
     return "모름" if lang == Lang.KO else "unknown"
 
@@ -370,9 +377,7 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
             name = ctx.label("question", qid, lang)
             # The answer may be known while the figure it is compared with still waits for another.
             shown = ctx.show(qid, actual, lang) if actual is not None else _dont_know(lang)
-            if lang == Lang.KO:
-                return f"{name}: {shown} — 기준: {condition(lang)}"
-            return f"{name}: {shown} — needs {condition(lang)}"
+            return _against(lang, name, shown, condition(lang))
 
         return _unknown(render_unknown, missing)
 
@@ -393,11 +398,7 @@ def _compare(rule: Compare, ctx: Context, negate: bool) -> Result:
             return f"{name}: {shown_actual} ({condition(lang)})"
         if ok:
             return f"{name}: {shown_actual}"
-        return (
-            f"{name}: {shown_actual} — 기준: {condition(lang)}"
-            if lang == Lang.KO
-            else (f"{name}: {shown_actual} — needs {condition(lang)}")
-        )
+        return _against(lang, name, shown_actual, condition(lang))
 
     return Result(tri, (Reason(tri, render, ()),))
 
@@ -428,12 +429,7 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
         need = (qid,) if actual is None else missing
 
         def render_unknown(lang: Lang) -> str:
-            name = ctx.label("question", qid, lang)
-            return (
-                f"{name}: 모름 — 기준 {condition(lang)}"
-                if lang == Lang.KO
-                else f"{name}: unknown — needs {condition(lang)}"
-            )
+            return _against(lang, ctx.label("question", qid, lang), _dont_know(lang), condition(lang))
 
         return _unknown(render_unknown, need)
     found = any(all(_holds(op, a, t) for op, t in targets) for a in actual)
@@ -444,11 +440,7 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
         shown_actual = ctx.show(qid, actual, lang)
         if tri == Tri.YES:
             return f"{name}: {shown_actual} ({condition(lang)})"
-        return (
-            f"{name}: {shown_actual} — 기준 {condition(lang)}"
-            if lang == Lang.KO
-            else (f"{name}: {shown_actual} — needs {condition(lang)}")
-        )
+        return _against(lang, name, shown_actual, condition(lang))
 
     return Result(tri, (Reason(tri, render, ()),))
 
@@ -483,9 +475,7 @@ def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
 
         def render_unknown(lang: Lang) -> str:
             shown = ctx.show("household_income", income, lang) if income is not None else _dont_know(lang)
-            if lang == Lang.KO:
-                return f"{income_label(lang)}: {shown} — 기준: ≤ {standard(lang)}"
-            return f"{income_label(lang)}: {shown} — needs ≤ {standard(lang)}"
+            return _against(lang, income_label(lang), shown, f"≤ {standard(lang)}")
 
         return _unknown(render_unknown, missing)
     at_most = income <= line

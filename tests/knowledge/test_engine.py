@@ -194,7 +194,7 @@ def test_some_and_set_reasons(core: Manual) -> None:
     assert texts(v, "ko") == ["자녀 나이: 3세, 10세 (< 9세인 경우가 있음)"]
     assert texts(v, "en") == ["Children's ages: 3 years, 10 years (at least one < 9 years)"]
     older = verdict(core, "child_allowance", children_ages=[10])
-    assert texts(older, "ko") == ["자녀 나이: 10세 — 기준 < 9세인 경우가 있음"]
+    assert texts(older, "ko") == ["자녀 나이: 10세 — 기준: < 9세인 경우가 있음"]
     assert texts(older, "en") == ["Children's ages: 10 years — needs at least one < 9 years"]
 
 
