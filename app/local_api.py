@@ -6,9 +6,11 @@ call, so a test can assert on what the bot said and the console can print it.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,11 +148,30 @@ def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
     return [[(b["text"], b.get("callback_data") or b.get("url", "")) for b in row] for row in rows]
 
 
-class LocalRequest(BaseRequest):
-    """A python-telegram-bot request object that answers from a LocalBotAPI instead of the network."""
+@dataclass
+class NetworkWait:
+    """Seconds one update spent awaiting the simulated Bot API; see `network_wait`."""
 
-    def __init__(self, api: LocalBotAPI) -> None:
+    seconds: float = 0.0
+
+
+# Set by whoever measures an update (the throughput benchmark), inside that update's task, so each
+# update's simulated round trips can be told apart from the time its handlers really took.
+network_wait: ContextVar[NetworkWait | None] = ContextVar("network_wait", default=None)
+
+
+class LocalRequest(BaseRequest):
+    """A python-telegram-bot request object that answers from a LocalBotAPI instead of the network.
+
+    `latency` (seconds) simulates the round trip to Telegram before each answer, so a benchmark can
+    show what a slow Bot API does to throughput; 0 answers at once without yielding to the loop.
+    """
+
+    def __init__(self, api: LocalBotAPI, latency: float = 0.0) -> None:
+        if latency < 0:
+            raise ValueError("latency must not be negative")
         self.api = api
+        self.latency = latency
 
     @property
     def read_timeout(self) -> float | None:
@@ -172,6 +193,12 @@ class LocalRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if self.latency > 0:
+            started = time.perf_counter()
+            await asyncio.sleep(self.latency)
+            meter = network_wait.get()
+            if meter is not None:
+                meter.seconds += time.perf_counter() - started
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}

@@ -8,11 +8,14 @@ chat strictly in order, different chats at once, with a bound on how many run to
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+# Runs one update's handlers (the awaitable) and may measure around it; see PerChatUpdateProcessor.wrap.
+UpdateWrapper = Callable[[object, Awaitable[Any]], Awaitable[Any]]
 
 
 def chat_key(update: object) -> int | None:
@@ -25,36 +28,74 @@ def chat_key(update: object) -> int | None:
     return None
 
 
+# PTB's own bound (BaseUpdateProcessor.process_update, which is final) is taken before
+# do_process_update, i.e. before the chat's turn: a burst of taps in one chat would hold that many
+# slots while it waits, and a flood from one chat could stall every other. So PTB's bound is set out
+# of reach and the real one is taken in do_process_update, after the chat's turn.
+_ADMIT_ALL = 2**31 - 1
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Each chat's updates one after another in arrival order; at most `limit` running at once.
+
+    Updates waiting for their chat's turn hold no slot. PTB's `max_concurrent_updates` and
+    `current_concurrent_updates` therefore count admitted updates (running or waiting); `limit` and
+    `running` are the bound and what runs now.
+    """
+
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be a positive integer")
+        super().__init__(_ADMIT_ALL)
+        self.limit = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self._running = 0
         # Lock and the number of updates holding or waiting for it; dropped at zero so a
         # bot that has seen a million chats does not keep a million locks.
         self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        # Optional: called instead of awaiting an update's handlers directly, inside the chat's turn
+        # and a slot (the throughput benchmark times handlers here). Must await the awaitable once.
+        self.wrap: UpdateWrapper | None = None
 
     @property
     def active_chats(self) -> int:
+        """Chats with an update running or waiting."""
         return len(self._chats)
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
-            await coroutine
+            await self._run(update, coroutine)
             return
         lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
         self._chats[key] = (lock, users + 1)
         try:
-            # Tasks get here in the order the updates arrived (the base class's semaphore queues
-            # first-in first-out), and asyncio.Lock wakes waiters in order too, so one chat's
-            # updates run in arrival order while other chats proceed.
+            # Application starts one task per update in arrival order and a task runs up to its
+            # first real wait, so a chat's tasks queue on its lock in arrival order; asyncio.Lock
+            # wakes waiters first in, first out.
             async with lock:
-                await coroutine
+                await self._run(update, coroutine)
         finally:
             lock, users = self._chats[key]
             if users <= 1:
                 del self._chats[key]
             else:
                 self._chats[key] = (lock, users - 1)
+
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+        async with self._slots:
+            self._running += 1
+            try:
+                if self.wrap is None:
+                    await coroutine
+                else:
+                    await self.wrap(update, coroutine)
+            finally:
+                self._running -= 1
 
     async def initialize(self) -> None:
         pass

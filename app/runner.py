@@ -66,12 +66,21 @@ def telegram(settings: Settings, webhook: bool) -> int:
     if not settings.webhook_url or settings.webhook_secret is None:
         print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
         return 2
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path="telegram",
-        webhook_url=settings.webhook_url,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=["message", "callback_query"],
+    from app import webhook as hook
+
+    secret = settings.webhook_secret.get_secret_value()
+    if not hook.valid_secret(secret):
+        print("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -", file=sys.stderr)
+        return 2
+    services = app.bot_data["services"]
+    asyncio.run(
+        hook.serve(
+            app,
+            services.db,
+            secret=secret,
+            webhook_url=settings.webhook_url,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+        )
     )
     return 0

@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -125,7 +126,9 @@ def route(decide: Decide, allowed: frozenset[Role] | None = None) -> PTBCallback
                 # Well-formed but naming nothing sensible (forged or from a very old message).
                 reply = Reply(notice=t("bad_button", Lang.KO))
                 break
-            except StaleDataError:
+            except (StaleDataError, IntegrityError):
+                # Another process changed the consultation, or created this user, since we read:
+                # redo the turn from fresh state.
                 if attempt == RETRIES:
                     raise
                 log.info("concurrent change to a consultation; retrying")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from knowledge.engine import Evaluation, Status, effective_answers, screen
+from knowledge.engine import Evaluation, effective_answers
 from knowledge.rules import Tri, evaluate
 
 if TYPE_CHECKING:
@@ -44,11 +44,14 @@ def candidates(
     """
     effective = effective_answers(manual, answers, as_of)
     scores: dict[str, float] = {}
-    for verdict in screen(manual, answers, as_of, programs).values():
-        if verdict.status != Status.UNKNOWN:
+    # Only outcomes and missing answers matter here: decide() skips building the reasons.
+    ev = Evaluation(manual, effective, as_of)
+    for pid in list(programs) if programs is not None else list(manual.programs):
+        tri, missing = ev.decision(pid)
+        if tri != Tri.UNKNOWN:
             continue
         informs: set[str] = set()
-        for qid in verdict.missing:
+        for qid in missing:
             informs.update(_askable(manual, qid, effective, as_of))
         for qid in informs:
             scores[qid] = scores.get(qid, 0.0) + 1.0 / len(informs)

@@ -60,6 +60,7 @@ class Context(Protocol):
     def param_by(self, pid: str) -> str | None: ...
     def param_unit(self, pid: str) -> str: ...
     def verdict(self, program_id: str) -> Result: ...
+    def decision(self, program_id: str) -> tuple[Tri, tuple[str, ...]]: ...
     def label(self, kind: str, ident: str, lang: Lang) -> str: ...
     def show(self, qid: str, value: Any, lang: Lang) -> str: ...
 
@@ -533,3 +534,74 @@ def referenced(rule: Rule) -> tuple[set[str], set[str], set[str]]:
         elif isinstance(node, Eligible):
             programs.add(node.program)
     return questions, params, programs
+
+
+# ---------------------------------------------------------------- decision only
+
+Decision = tuple[Tri, tuple[str, ...]]
+_YES: Decision = (Tri.YES, ())
+_NO: Decision = (Tri.NO, ())
+
+
+def decide(rule: Rule, ctx: Context, negate: bool = False) -> Decision:
+    """evaluate()'s outcome and missing answers without the reasons: for choosing the next question."""
+    if isinstance(rule, All | AnyOf):
+        want_all = isinstance(rule, All) != negate
+        decisive = Tri.NO if want_all else Tri.YES
+        unknown: list[Decision] = []
+        for item in rule.items:
+            d = decide(item, ctx, negate)
+            if d[0] is decisive:
+                return (decisive, ())
+            if d[0] is Tri.UNKNOWN:
+                unknown.append(d)
+        if not unknown:
+            return _YES if decisive is Tri.NO else _NO
+        if len(unknown) == 1:
+            return unknown[0]
+        missing: dict[str, None] = {}
+        for _, m in unknown:
+            missing.update(dict.fromkeys(m))
+        return (Tri.UNKNOWN, tuple(missing))
+    if isinstance(rule, Not):
+        return decide(rule.item, ctx, not negate)
+    if isinstance(rule, Compare):
+        op = NEGATE[rule.op] if negate else rule.op
+        target, target_missing = _resolve(rule.value, ctx)
+        actual = ctx.answer(rule.answer)
+        if actual is None or target is None:
+            return (Tri.UNKNOWN, ((rule.answer,) if actual is None else ()) + target_missing)
+        ok = _holds(op, len(actual) if rule.quantifier == "count" else actual, target)
+        return _YES if ok else _NO
+    if isinstance(rule, Some):
+        targets = []
+        need: tuple[str, ...] = ()
+        for op, value in rule.conds:
+            target, more = _resolve(value, ctx)
+            targets.append((op, target))
+            need += more
+        actual = ctx.answer(rule.answer)
+        if actual is None or need or any(t is None for _, t in targets):
+            return (Tri.UNKNOWN, (rule.answer,) if actual is None else need)
+        found = any(all(_holds(op, a, t) for op, t in targets) for a in actual)
+        return _YES if found != negate else _NO
+    if isinstance(rule, IncomeAtMost):
+        from knowledge.model import percent_of
+
+        income, size = ctx.answer("household_income"), ctx.answer("household_size")
+        pct: Any = rule.percent
+        pct_key: str | None = None
+        if isinstance(pct, ParamRef):
+            pct, pct_key = ctx.param(pct.param, None)
+        median, _ = ctx.param(rule.of, "household_size") if size is not None else (None, None)
+        line = percent_of(median, pct) if median is not None and pct is not None else None
+        if income is None or size is None or line is None:
+            missing_in = tuple(
+                q for q, v in (("household_income", income), ("household_size", size)) if v is None
+            )
+            return (Tri.UNKNOWN, missing_in + ((pct_key,) if pct_key is not None else ()))
+        return _YES if (income <= line) != negate else _NO
+    inner = ctx.decision(rule.program)
+    if inner[0] is Tri.UNKNOWN:
+        return inner
+    return _YES if (inner[0] is Tri.YES) != negate else _NO

@@ -94,6 +94,10 @@ class Database:
         config = self.alembic_config()
         # Share our engine's connection so the SQLite pragmas apply to migrations too.
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Processes starting together must not migrate at once: the second waits here until
+                # the first commits, then finds the schema at head and has nothing to do.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242420001)")
             config.attributes["connection"] = connection
             operation(config, revision)
 

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -301,9 +301,18 @@ def finish(s: Session, c: Consultation, statuses: Mapping[str, str]) -> None:
     if bad:
         raise ValueError(f"statuses must be one of {RESULT_STATUSES}: {bad}")
     now = utcnow()
-    c.results = [
-        ConsultationResult(program_id=pid, status=str(st), created_at=now) for pid, st in statuses.items()
+    if c.id is None:
+        s.flush()
+    # One executemany: through the relationship, SQLite gets one INSERT … RETURNING per programme
+    # (about 40), because it cannot return generated ids of a multi-row INSERT in order.
+    s.execute(delete(ConsultationResult).where(ConsultationResult.consultation_id == c.id))
+    rows = [
+        {"consultation_id": c.id, "program_id": pid, "status": str(st), "created_at": now}
+        for pid, st in statuses.items()
     ]
+    if rows:
+        s.execute(insert(ConsultationResult), rows)
+    s.expire(c, ["results"])  # reloaded from the rows above when next read
     _close(c, ConsultationState.RESULTS, now)
 
 

@@ -55,8 +55,19 @@ def test_questions_bench(capsys: pytest.CaptureFixture[str]) -> None:
     result = _run(bench_questions.main, ["--json", "--limit", "2"], capsys)
     assert result["benchmark"] == "questions"
     assert result["profiles"] == 2
-    keys = {"question_bank", "avg_asked", "max_asked", "avg_share", "max_share", "met", "all_settled",
-            "consistent_with_full_answers", "times_asked", "never_asked", "per_profile"}
+    keys = {
+        "question_bank",
+        "avg_asked",
+        "max_asked",
+        "avg_share",
+        "max_share",
+        "met",
+        "all_settled",
+        "consistent_with_full_answers",
+        "times_asked",
+        "never_asked",
+        "per_profile",
+    }
     assert keys <= result.keys()
     assert 0 < result["avg_asked"] <= result["max_asked"] <= result["question_bank"]
     assert [row["id"] for row in result["per_profile"]] == [p.id for p in load_profiles()[:2]]
@@ -72,11 +83,27 @@ def test_human_output_is_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_profiles_answer_every_vocabulary_question() -> None:
     vocabulary = {
-        "age", "household_size", "household_income", "assets", "has_spouse", "lives_alone",
-        "living_with_parents", "welfare_status", "disability", "single_parent", "children_ages", "pregnant",
+        "age",
+        "household_size",
+        "household_income",
+        "assets",
+        "has_spouse",
+        "lives_alone",
+        "living_with_parents",
+        "welfare_status",
+        "disability",
+        "single_parent",
+        "children_ages",
+        "pregnant",
         "housing_type",
-        "monthly_rent", "region", "employment", "student_level", "crisis", "long_term_care_grade",
-        "chronic_or_rare_disease", "medical_expenses_annual",
+        "monthly_rent",
+        "region",
+        "employment",
+        "student_level",
+        "crisis",
+        "long_term_care_grade",
+        "chronic_or_rare_disease",
+        "medical_expenses_annual",
     }
     profiles = load_profiles()
     assert len(profiles) >= 30
