@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, func, inspect, select
@@ -53,9 +52,10 @@ def test_0002_downgrades_to_0001_and_back(empty_url: str) -> None:
         db.dispose()
 
 
-def test_clearing_between_tests_empties_the_casework_tables_too(db: Database) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("tables are cleared between tests on PostgreSQL only (SQLite gets a new file)")
+def test_clearing_between_tests_empties_the_casework_tables_too(pg_db: Database) -> None:
+    # Only PostgreSQL is cleared between tests (SQLite gets a new file per test), so only it is checked.
+    db = pg_db
+    clear_tables(db.engine)
     with db.session() as s:
         p = seed_people(s)
         log(s, p)
