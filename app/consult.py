@@ -111,7 +111,6 @@ def start(
     )
     for qid, value in (reuse or {}).items():
         if qid in manual.questions:
-            repo.log_question(s, c, qid)
             repo.record_answer(s, c, qid, value, QuestionOutcome.REUSED)
     return advance(s, manual, c)
 
@@ -132,11 +131,10 @@ def advance(s: Session, manual: Manual, c: Consultation) -> Ask | Done:
 def current(manual: Manual, c: Consultation) -> Ask:
     assert c.current_question is not None
     pending = c.pending or {}
-    number = sum(1 for q in c.questions if q.outcome != QuestionOutcome.REUSED) if c.questions else 1
     return Ask(
         c,
         manual.questions[c.current_question],
-        max(number, 1),
+        max(c.asked or 0, 1),
         tuple(pending.get("selected", ())),
         fails=int(pending.get("fails", 0)),
     )

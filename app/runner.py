@@ -49,7 +49,7 @@ def console(settings: Settings, role: Role, language: str) -> int:
 
 
 def telegram(settings: Settings, webhook: bool) -> int:
-    from app.telegram_app import build_application, build_services
+    from app.telegram_app import build_application, build_services, freeze_startup_heap
 
     if settings.telegram_bot_token is None:
         if webhook:
@@ -60,6 +60,7 @@ def telegram(settings: Settings, webhook: bool) -> int:
         return console(settings, Role.RESIDENT, settings.default_language.value)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(build_services(settings))
+    freeze_startup_heap()
     if not webhook:
         app.run_polling(allowed_updates=["message", "callback_query"])
         return 0

@@ -30,7 +30,6 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 import argparse
 import asyncio
 import functools
-import gc
 import html
 import logging
 import math
@@ -59,7 +58,7 @@ from telegram.ext import Application, ContextTypes
 from app.local_api import LocalBotAPI, LocalRequest, NetworkWait, Updates, network_wait
 from app.processor import PerChatUpdateProcessor
 from app.settings import Settings
-from app.telegram_app import build_application, build_services
+from app.telegram_app import build_application, build_services, freeze_startup_heap
 from bench import Profile, emit, load_profiles
 from bench.echo import WrappedSimpleUpdateProcessor, build_echo_application, build_step_application
 from knowledge.manual import Manual
@@ -458,7 +457,7 @@ async def _run_part(part: Part) -> PartResult:
     stuck = 0
     await app.initialize()
     await app.start()
-    gc.collect()
+    freeze_startup_heap()  # as `bot.py run` and `bot.py webhook` do once the bot is built
     profiler = _profiler(part.profile_out)
     try:
         if _barrier is not None:

@@ -171,6 +171,12 @@ class Consultation(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
     pending: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
     version: Mapped[int] = mapped_column(Integer)
+    # Counters kept on the row so a consultation step never reads its question log back:
+    # last_seq is the highest seq in the log, current_seq the log row of the question on screen,
+    # asked the questions put to the person so far (log rows that are not reused answers).
+    last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    current_seq: Mapped[int | None] = mapped_column(Integer)
+    asked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

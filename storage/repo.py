@@ -11,12 +11,13 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     RESULT_STATUSES,
     SCOPE_KINDS,
+    Base,
     Channel,
     Consultation,
     ConsultationResult,
@@ -55,8 +56,18 @@ def normalise_language(tag: str) -> str:
 # --- users -------------------------------------------------------------------------------------------
 
 
+# Statements every update runs are built once: building one costs more than SQLite takes to run it.
+_USER_BY_TELEGRAM_ID = select(User).where(User.telegram_id == bindparam("telegram_id"))
+_ACTIVE_CONSULTATION = (
+    select(Consultation)
+    .where(Consultation.chat_id == bindparam("chat_id"), Consultation.state == ConsultationState.ASKING)
+    .order_by(Consultation.id.desc())
+    .limit(1)
+)
+
+
 def get_user(s: Session, telegram_id: int) -> User | None:
-    return s.scalars(select(User).where(User.telegram_id == telegram_id)).one_or_none()
+    return s.scalars(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}).one_or_none()
 
 
 def ensure_user(s: Session, telegram_id: int, language: str | None = None) -> User:
@@ -166,13 +177,7 @@ def caseload(s: Session, staff: User, limit: int | None = None) -> list[Househol
 
 
 def active_consultation(s: Session, chat_id: int) -> Consultation | None:
-    query = (
-        select(Consultation)
-        .where(Consultation.chat_id == chat_id, Consultation.state == ConsultationState.ASKING)
-        .order_by(Consultation.id.desc())
-        .limit(1)
-    )
-    return s.scalars(query).first()
+    return s.scalars(_ACTIVE_CONSULTATION, {"chat_id": chat_id}).first()
 
 
 def get_consultation(s: Session, consultation_id: int) -> Consultation | None:
@@ -222,6 +227,8 @@ def start_consultation(
         state=ConsultationState.ASKING,
         answers=dict(answers or {}),
         pending={},
+        last_seq=0,
+        asked=0,
         started_at=now,
         updated_at=now,
     )
@@ -230,16 +237,76 @@ def start_consultation(
     return consultation
 
 
-def log_question(s: Session, c: Consultation, question_id: str) -> QuestionLog:
-    """Record that question_id is being asked now, as the next in order."""
+# The question log is written with prebuilt Core statements on the session's connection: a
+# consultation step then costs one INSERT and at most one UPDATE, with no ORM unit of work and no
+# read of the log. The counters on the consultation row (last_seq, current_seq, asked) stand in
+# for reading it; they are saved with the row's version check, so two processes cannot both use
+# the same seq (the unique key on (consultation_id, seq) backs that up).
+_LOG = Base.metadata.tables[QuestionLog.__tablename__]
+_INSERT_LOG = insert(_LOG)
+_ANSWER_LOG = (
+    update(_LOG)
+    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.seq == bindparam("row_seq"))
+    .values(answer=bindparam("v_answer"), outcome=bindparam("v_outcome"), answered_at=bindparam("v_at"))
+)
+_LAST_UNDOABLE = (
+    select(_LOG.c.seq, _LOG.c.question_id)
+    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.outcome.in_([o.value for o in _UNDOABLE]))
+    .order_by(_LOG.c.seq.desc())
+    .limit(1)
+)
+_UNDO_LOG = (
+    update(_LOG)
+    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.seq == bindparam("row_seq"))
+    .values(outcome=QuestionOutcome.UNDONE.value)
+)
+
+
+_RESULTS = Base.metadata.tables[ConsultationResult.__tablename__]
+_DELETE_RESULTS = delete(_RESULTS).where(_RESULTS.c.consultation_id == bindparam("c_id"))
+_INSERT_RESULTS = insert(_RESULTS)
+
+
+def _log_changed(s: Session, c: Consultation) -> None:
+    # Rows written past the ORM: a question list already loaded in this session is out of date.
+    if "questions" not in inspect(c).unloaded:
+        s.expire(c, ["questions"])
+
+
+def _append_log(
+    s: Session, c: Consultation, question_id: str, now: dt.datetime, answer: Any = None,
+    outcome: QuestionOutcome | None = None,
+) -> int:
+    if c.id is None:
+        s.flush()
+    seq = (c.last_seq or 0) + 1
+    s.connection().execute(
+        _INSERT_LOG,
+        {
+            "consultation_id": c.id,
+            "seq": seq,
+            "question_id": question_id,
+            "asked_at": now,
+            "answer": answer,
+            "outcome": outcome,
+            "answered_at": now if outcome is not None else None,
+        },
+    )
+    c.last_seq = seq
+    if outcome != QuestionOutcome.REUSED:
+        c.asked = (c.asked or 0) + 1
+    _log_changed(s, c)
+    return seq
+
+
+def log_question(s: Session, c: Consultation, question_id: str) -> int:
+    """Record that question_id is being asked now, as the next in order; returns its seq."""
     now = utcnow()
-    seq = max((q.seq for q in c.questions), default=0) + 1
-    row = QuestionLog(seq=seq, question_id=question_id, asked_at=now)
-    c.questions.append(row)
+    seq = _append_log(s, c, question_id, now)
     c.current_question = question_id
+    c.current_seq = seq
     c.updated_at = now
-    s.flush()
-    return row
+    return seq
 
 
 def record_answer(
@@ -251,43 +318,47 @@ def record_answer(
 ) -> None:
     """Store a parsed answer (never the typed text) in the answers and in the question log.
 
-    dont_know and skipped store None: the question is settled but the value stays unknown. If the
-    question was never logged (e.g. a reused answer confirmed in passing), a log row is added for it,
-    so the log stays the complete record of what was settled and how.
+    dont_know and skipped store None: the question is settled but the value stays unknown. An
+    answer to the question on screen completes its log row; any other (a reused answer, one read
+    from staff shorthand) gets a row of its own, so the log stays the complete record of what was
+    settled and how.
     """
     outcome = QuestionOutcome(outcome)
     if outcome == QuestionOutcome.UNDONE:
         raise ValueError("use undo_last to undo an answer")
     stored = value if outcome in _KEEPS_VALUE else None
     now = utcnow()
-    row = next(
-        (q for q in reversed(c.questions) if q.question_id == question_id and q.outcome is None),
-        None,
-    )
-    if row is None:
-        row = log_question(s, c, question_id)
-    row.answer = stored
-    row.outcome = outcome
-    row.answered_at = now
+    if c.current_question == question_id and c.current_seq is not None:
+        s.connection().execute(
+            _ANSWER_LOG,
+            {"c_id": c.id, "row_seq": c.current_seq, "v_answer": stored, "v_outcome": outcome, "v_at": now},
+        )
+        _log_changed(s, c)
+    else:
+        _append_log(s, c, question_id, now, stored, outcome)
     # A new dict, not an in-place edit: plain JSON columns only notice reassignment.
     c.answers = {**c.answers, question_id: stored}
     c.pending = {}
     if c.current_question == question_id:
         c.current_question = None
+        c.current_seq = None
     c.updated_at = now
 
 
 def undo_last(s: Session, c: Consultation) -> str | None:
     """Take back the most recent answer given in this consultation; returns its question id."""
-    row = next((q for q in reversed(c.questions) if q.outcome in _UNDOABLE), None)
+    row = s.connection().execute(_LAST_UNDOABLE, {"c_id": c.id}).first()
     if row is None:
         return None
-    row.outcome = QuestionOutcome.UNDONE
-    c.answers = {k: v for k, v in c.answers.items() if k != row.question_id}
+    seq, question_id = row
+    s.connection().execute(_UNDO_LOG, {"c_id": c.id, "row_seq": seq})
+    _log_changed(s, c)
+    c.answers = {k: v for k, v in c.answers.items() if k != question_id}
     c.pending = {}
     c.current_question = None
+    c.current_seq = None
     c.updated_at = utcnow()
-    return row.question_id
+    return str(question_id)
 
 
 def set_pending(s: Session, c: Consultation, pending: dict[str, Any]) -> None:
@@ -303,16 +374,18 @@ def finish(s: Session, c: Consultation, statuses: Mapping[str, str]) -> None:
     now = utcnow()
     if c.id is None:
         s.flush()
-    # One executemany: through the relationship, SQLite gets one INSERT … RETURNING per programme
-    # (about 40), because it cannot return generated ids of a multi-row INSERT in order.
-    s.execute(delete(ConsultationResult).where(ConsultationResult.consultation_id == c.id))
+    # One executemany past the ORM: through the relationship, SQLite would get one INSERT …
+    # RETURNING per programme (about 40), as it cannot return the ids of a multi-row INSERT in order.
+    connection = s.connection()
+    connection.execute(_DELETE_RESULTS, {"c_id": c.id})
     rows = [
         {"consultation_id": c.id, "program_id": pid, "status": str(st), "created_at": now}
         for pid, st in statuses.items()
     ]
     if rows:
-        s.execute(insert(ConsultationResult), rows)
-    s.expire(c, ["results"])  # reloaded from the rows above when next read
+        connection.execute(_INSERT_RESULTS, rows)
+    if "results" not in inspect(c).unloaded:
+        s.expire(c, ["results"])  # reloaded from the rows above when next read
     _close(c, ConsultationState.RESULTS, now)
 
 
@@ -325,6 +398,7 @@ def _close(c: Consultation, state: ConsultationState, now: dt.datetime) -> None:
     c.finished_at = now
     c.updated_at = now
     c.current_question = None
+    c.current_seq = None
     c.pending = {}
 
 

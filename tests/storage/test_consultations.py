@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -56,8 +57,8 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
     with db.session() as s:
         c = _active(s)
         assert c.id == cid
-        row = repo.log_question(s, c, "age")
-        assert (row.seq, c.current_question) == (1, "age")
+        seq = repo.log_question(s, c, "age")
+        assert (seq, c.current_question, c.current_seq, c.asked) == (1, "age", 1, 1)
     with db.session() as s:
         c = _active(s)
         assert c.current_question == "age"
@@ -407,7 +408,8 @@ def test_state_survives_a_new_database_object(db: Database) -> None:
 
 
 def test_two_writers_asking_at_once_cannot_both_log(db: Database) -> None:
-    """Two processes both logging the next question: the consultation update fails first, not the seq."""
+    """Two processes both logging the next question: the loser fails (the seq's unique key or the
+    version check, whichever it meets first), the route retries it, and nothing of it is stored."""
     with db.session() as s:
         cid = _start(s).id
     first, second = Session(db.engine), Session(db.engine)
@@ -416,11 +418,74 @@ def test_two_writers_asking_at_once_cannot_both_log(db: Database) -> None:
         assert c1 is not None and c2 is not None
         repo.log_question(first, c1, "age")
         first.commit()
-        with pytest.raises(StaleDataError):
+        with pytest.raises((StaleDataError, IntegrityError)):
             repo.log_question(second, c2, "region")
+            second.commit()
         second.rollback()
     finally:
         first.close()
         second.close()
     with db.session() as s:
         assert [q.question_id for q in repo.question_log(s, cid)] == ["age"]
+
+
+def _counters_match_the_log(s: Session, c: Consultation) -> None:
+    """What the row's counters stand in for, read the slow way from the log itself."""
+    log = repo.question_log(s, c.id)
+    assert c.last_seq == max((q.seq for q in log), default=0)
+    assert c.asked == sum(1 for q in log if q.outcome != QuestionOutcome.REUSED)
+    on_screen = [q for q in log if q.seq == c.current_seq]
+    if c.current_question is None:
+        assert c.current_seq is None
+    else:
+        assert [(q.question_id, q.outcome) for q in on_screen] == [(c.current_question, None)]
+
+
+def test_counters_on_the_row_agree_with_the_log_through_every_kind_of_step(db: Database) -> None:
+    with db.session() as s:
+        c = _start(s)
+        repo.record_answer(s, c, "region", "seoul", QuestionOutcome.REUSED)
+        _counters_match_the_log(s, c)
+        assert (c.asked, c.last_seq) == (0, 1)  # a reused answer is not a question put to anyone
+        repo.log_question(s, c, "age")
+        _counters_match_the_log(s, c)
+        repo.record_answer(s, c, "age", 70)
+        repo.log_question(s, c, "assets")
+        _counters_match_the_log(s, c)
+        cid = c.id
+    with db.session() as s:  # a later update, as the next button press would be
+        c = _get(s, cid)
+        assert repo.undo_last(s, c) == "age"
+        _counters_match_the_log(s, c)
+        repo.log_question(s, c, "age")
+        _counters_match_the_log(s, c)
+        assert c.asked == 3  # age, assets (left unanswered on screen), age again
+        repo.record_answer(s, c, "crisis", ["job_loss"])  # not the question on screen: a row of its own
+        _counters_match_the_log(s, c)
+        assert c.current_question == "age"
+        repo.record_answer(s, c, "age", 71)
+        _counters_match_the_log(s, c)
+        repo.finish(s, c, {"basic_pension": "eligible"})
+        _counters_match_the_log(s, c)
+    with db.session() as s:
+        c = _get(s, cid)
+        assert [(q.question_id, q.answer, q.outcome) for q in repo.question_log(s, cid)] == [
+            ("region", "seoul", QuestionOutcome.REUSED),
+            ("age", 70, QuestionOutcome.UNDONE),
+            ("assets", None, None),
+            ("age", 71, QuestionOutcome.ANSWERED),
+            ("crisis", ["job_loss"], QuestionOutcome.ANSWERED),
+        ]
+        assert c.answers == {"region": "seoul", "crisis": ["job_loss"], "age": 71}
+
+
+def test_a_question_list_read_earlier_in_the_session_shows_rows_written_since(db: Database) -> None:
+    with db.session() as s:
+        c = _start(s)
+        assert c.questions == []
+        repo.log_question(s, c, "age")
+        assert [q.question_id for q in c.questions] == ["age"]
+        repo.record_answer(s, c, "age", 70)
+        assert [q.answer for q in c.questions] == [70]
+        repo.finish(s, c, {"basic_pension": "eligible"})
+        assert [r.program_id for r in c.results] == ["basic_pension"]

@@ -170,3 +170,55 @@ def test_storage_imports_neither_telegram_nor_knowledge() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_0004_fills_the_counters_of_consultations_already_in_progress(empty_url: str) -> None:
+    """Upgrading while residents are mid-consultation: numbering and the question on screen carry on."""
+    db = Database(empty_url)
+    try:
+        db.upgrade("0003")
+        at = "2026-11-20 09:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, telegram_id, role, language, created_at, active) "
+                    "VALUES (1, 5, 'resident', 'ko', :at, true)"
+                ),
+                {"at": at},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO consultations (id, chat_id, user_id, channel, role, language, scope_kind, "
+                    "state, current_question, answers, pending, version, started_at, updated_at) VALUES "
+                    "(1, 5, 1, 'telegram', 'resident', 'ko', 'all', 'asking', 'assets', '{}', '{}', 3, "
+                    ":at, :at),"
+                    "(2, 6, 1, 'telegram', 'resident', 'ko', 'all', 'asking', NULL, '{}', '{}', 1, :at, :at)"
+                ),
+                {"at": at},
+            )
+            rows = [
+                (1, "region", "reused"),
+                (2, "age", "answered"),
+                (3, "assets", "undone"),
+                (4, "age", None),
+                (5, "assets", None),
+            ]
+            for seq, qid, outcome in rows:
+                connection.execute(
+                    text(
+                        "INSERT INTO consultation_questions (consultation_id, seq, question_id, asked_at, "
+                        "outcome) VALUES (1, :seq, :qid, :at, :outcome)"
+                    ),
+                    {"seq": seq, "qid": qid, "at": at, "outcome": outcome},
+                )
+        db.upgrade("0004")
+        with db.engine.connect() as connection:
+            got = connection.execute(
+                text("SELECT id, last_seq, asked, current_seq FROM consultations ORDER BY id")
+            ).all()
+        assert [tuple(r) for r in got] == [(1, 5, 4, 5), (2, 0, 0, None)]
+        db.downgrade("0003")
+        db.upgrade()
+        assert db.current_revision() == HEAD
+    finally:
+        db.dispose()

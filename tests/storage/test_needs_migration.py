@@ -12,6 +12,7 @@ from tests.storage.pg import clear_tables
 from tests.storage.test_needs_helpers import NOW, log, seed_people
 
 NEW_TABLES = {"needs", "need_events", "invitations", "visits", "access_log"}
+LATER_COLUMNS = {"last_seq", "current_seq", "asked"}  # consultations, revision 0004
 OLD_TABLES = {"users", "households", "consultations", "consultation_questions", "consultation_results"}
 
 
@@ -30,7 +31,9 @@ def test_0002_creates_a_schema_matching_the_models(empty_url: str) -> None:
             Base.metadata.tables[name].to_metadata(as_of_0002)
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, as_of_0002) == []
+            diffs = compare_metadata(context, as_of_0002)
+        # Columns a later revision adds to an old table are not a difference at 0002.
+        assert [d for d in diffs if not (d[0] == "add_column" and d[3].name in LATER_COLUMNS)] == []
     finally:
         db.dispose()
 
