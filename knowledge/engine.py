@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from knowledge.model import QuestionType
-from knowledge.rules import Reason, Result, Tri, decide, evaluate
+from knowledge.rules import Decision, Reason, Result, Rule, Tri, evaluate
 from knowledge.text import Lang, pick, won
 
 if TYPE_CHECKING:
@@ -66,8 +66,9 @@ class Evaluation:
         self.manual = manual
         self.answers = answers
         self.as_of = as_of
+        self._get = answers.get  # what compiled rules read answers with: no Python frame per leaf
         self._results: dict[str, Result] = {}
-        self._decisions: dict[str, tuple[Tri, tuple[str, ...]]] = {}
+        self._decisions: dict[str, Decision] = {}
         # One screen reads the same few parameters dozens of times; look each up once.
         self._params: dict[tuple[str, str | None], tuple[float | int | None, str | None]] = {}
 
@@ -95,7 +96,7 @@ class Evaluation:
             if value is None:
                 return None, key_from
             key = _key(value)
-        return parameter.lookup(self.as_of, key), None
+        return self.manual.figure(pid, self.as_of, key), None
 
     def verdict(self, program_id: str) -> Result:
         found = self._results.get(program_id)
@@ -104,12 +105,16 @@ class Evaluation:
             self._results[program_id] = found
         return found
 
-    def decision(self, program_id: str) -> tuple[Tri, tuple[str, ...]]:
+    def decision(self, program_id: str) -> Decision:
         """verdict() without the reasons (memoised): what choosing the next question needs."""
         found = self._decisions.get(program_id)
         if found is None:
-            found = self._decisions[program_id] = decide(self.manual.rules[program_id], self)
+            found = self._decisions[program_id] = self.decide(self.manual.rules[program_id])
         return found
+
+    def decide(self, rule: Rule) -> Decision:
+        """rules.decide(rule, self), with the rule compiled once per manual."""
+        return self.manual.decider(rule)(self._get, self)
 
     def label(self, kind: str, ident: str, lang: Lang) -> str:
         if kind == "question":
@@ -145,12 +150,17 @@ def show_value(manual: Manual, qid: str, value: Any, lang: Lang | str) -> str:
 def effective_answers(manual: Manual, answers: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
     """Answers plus what follows from them: `implied` values, and `when_not_asked` for skipped questions."""
     out = dict(answers)
+    # Only outcomes matter here. One Evaluation serves until `out` grows: its memos of parameters
+    # and verdicts hold only while the answers they were read from stay the same.
+    ev: Evaluation | None = None
     for qid, rules in manual.implied.items():
         if qid in out:
             continue
         for cond, value in rules:
-            if evaluate(cond, Evaluation(manual, out, as_of)).tri == Tri.YES:
+            ev = ev or Evaluation(manual, out, as_of)
+            if ev.decide(cond)[0] is Tri.YES:
                 out[qid] = value
+                ev = None
                 break
     for qid, gate in manual.ask_if.items():
         if qid in out:
@@ -158,8 +168,10 @@ def effective_answers(manual: Manual, answers: Mapping[str, Any], as_of: dt.date
         question = manual.questions[qid]
         if question.when_not_asked is None:
             continue
-        if evaluate(gate, Evaluation(manual, out, as_of)).tri == Tri.NO:
+        ev = ev or Evaluation(manual, out, as_of)
+        if ev.decide(gate)[0] is Tri.NO:
             out[qid] = question.when_not_asked
+            ev = None
     return out
 
 

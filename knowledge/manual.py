@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from knowledge.model import Domain, Group, Parameter, Program, Question
-from knowledge.rules import Rule
+from knowledge.rules import Decider, Rule, compile_decider
 
 DEFAULT_DIR = Path(__file__).parent / "manual"
+FIGURE_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -23,6 +25,35 @@ class Manual:
     ask_if: dict[str, Rule] = field(default_factory=dict)
     implied: dict[str, list[tuple[Rule, Any]]] = field(default_factory=dict)
     overlays: list[str] = field(default_factory=list)
+    # Caches for questioning, which decides the same rules over the same figures at every step. They
+    # assume what the loader guarantees: a loaded manual is not changed. Rules are cached by id; the
+    # entry holds the rule, so its id cannot be reused by another object while cached.
+    _deciders: dict[int, tuple[Rule, Decider]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _figures: dict[tuple[str, dt.date, str | None], float | int | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def figure(self, pid: str, on: dt.date, key: str | None) -> float | int | None:
+        """parameters[pid].lookup(on, key), remembered."""
+        try:
+            return self._figures[(pid, on, key)]
+        except KeyError:
+            # Keyed by consultation date, so a process running for years would keep adding entries:
+            # start over now and then rather than grow without bound.
+            if len(self._figures) >= FIGURE_CACHE_SIZE:
+                self._figures.clear()
+            found = self._figures[(pid, on, key)] = self.parameters[pid].lookup(on, key)
+            return found
+
+    def decider(self, rule: Rule) -> Decider:
+        """`rule` compiled once for rules.decide's result (see rules.compile_decider)."""
+        try:
+            return self._deciders[id(rule)][1]
+        except KeyError:
+            self._deciders[id(rule)] = (rule, compiled := compile_decider(rule))
+            return compiled
 
     def programs_in(self, domain: str | None) -> list[str]:
         return [p.id for p in self.programs.values() if domain is None or p.domain == domain]

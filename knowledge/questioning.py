@@ -7,29 +7,27 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from knowledge.engine import Evaluation, effective_answers
-from knowledge.rules import Tri, evaluate
+from knowledge.rules import Tri
 
 if TYPE_CHECKING:
     from knowledge.manual import Manual
 
 
-def _askable(
-    manual: Manual, qid: str, answers: Mapping[str, Any], as_of: dt.date, depth: int = 0
-) -> list[str]:
+def _askable(ev: Evaluation, qid: str, depth: int = 0) -> list[str]:
     """The questions to ask to learn `qid`: itself, or the gate questions its `ask_if` still needs."""
-    if qid in answers or depth > 5:
+    if qid in ev.answers or depth > 5:
         return []
-    gate = manual.ask_if.get(qid)
+    gate = ev.manual.ask_if.get(qid)
     if gate is None:
         return [qid]
-    result = evaluate(gate, Evaluation(manual, answers, as_of))
-    if result.tri == Tri.YES:
+    tri, missing = ev.decide(gate)
+    if tri is Tri.YES:
         return [qid]
-    if result.tri == Tri.NO:
+    if tri is Tri.NO:
         return []
     out: list[str] = []
-    for missing in result.missing:
-        out.extend(_askable(manual, missing, answers, as_of, depth + 1))
+    for need in missing:
+        out.extend(_askable(ev, need, depth + 1))
     return out
 
 
@@ -42,17 +40,21 @@ def candidates(
     programme counts fully, one of four that are all needed counts a quarter. This favours
     questions that finish programmes over ones that merely appear in many rules.
     """
-    effective = effective_answers(manual, answers, as_of)
+    # Only outcomes and missing answers matter here: deciding skips building the reasons.
+    ev = Evaluation(manual, effective_answers(manual, answers, as_of), as_of)
     scores: dict[str, float] = {}
-    # Only outcomes and missing answers matter here: decide() skips building the reasons.
-    ev = Evaluation(manual, effective, as_of)
+    # Programmes share their missing answers (age, income …): learn what each needs asked once.
+    askable: dict[str, list[str]] = {}
     for pid in list(programs) if programs is not None else list(manual.programs):
         tri, missing = ev.decision(pid)
-        if tri != Tri.UNKNOWN:
+        if tri is not Tri.UNKNOWN:
             continue
         informs: set[str] = set()
         for qid in missing:
-            informs.update(_askable(manual, qid, effective, as_of))
+            asks = askable.get(qid)
+            if asks is None:
+                asks = askable[qid] = _askable(ev, qid)
+            informs.update(asks)
         for qid in informs:
             scores[qid] = scores.get(qid, 0.0) + 1.0 / len(informs)
     return scores

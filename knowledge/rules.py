@@ -17,11 +17,14 @@ reason reads as a plain statement of what holds or fails.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from knowledge.model import percent_of
 from knowledge.text import Lang
 
 Loc = tuple[str | int, ...]
@@ -251,6 +254,21 @@ def walk(rule: Rule) -> Iterator[Rule]:
 
 # ---------------------------------------------------------------- evaluation
 
+# Each operator as a function: evaluate() and the compiled deciders share these, and a compiled leaf
+# looks its operator up once. Results are used for their truth only.
+_TESTS: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "in": lambda actual, target: actual in target,
+    "not_in": lambda actual, target: actual not in target,
+    "has_any": lambda actual, target: any(a in target for a in actual),
+    "has_none": lambda actual, target: not any(a in target for a in actual),
+}
+
 
 def _combine(results: Sequence[Result], want_all: bool) -> Result:
     """Kleene AND (want_all) or OR, keeping only the reasons that explain the outcome."""
@@ -288,25 +306,7 @@ def evaluate(rule: Rule, ctx: Context, negate: bool = False) -> Result:
 
 
 def _holds(op: str, actual: Any, target: Any) -> bool:
-    if op == "eq":
-        return bool(actual == target)
-    if op == "ne":
-        return bool(actual != target)
-    if op == "lt":
-        return bool(actual < target)
-    if op == "le":
-        return bool(actual <= target)
-    if op == "gt":
-        return bool(actual > target)
-    if op == "ge":
-        return bool(actual >= target)
-    if op == "in":
-        return actual in target
-    if op == "not_in":
-        return actual not in target
-    if op == "has_any":
-        return any(a in target for a in actual)
-    return not any(a in target for a in actual)  # has_none
+    return bool(_TESTS[op](actual, target))
 
 
 def _resolve(value: Value, ctx: Context) -> tuple[Any, tuple[str, ...]]:
@@ -447,8 +447,6 @@ def _some(rule: Some, ctx: Context, negate: bool) -> Result:
 
 
 def _income(rule: IncomeAtMost, ctx: Context, negate: bool) -> Result:
-    from knowledge.model import percent_of
-
     income, size = ctx.answer("household_income"), ctx.answer("household_size")
     pct: Any = rule.percent
     pct_key: str | None = None  # a percentage keyed by an answer (region …) needs that answer
@@ -539,69 +537,187 @@ def referenced(rule: Rule) -> tuple[set[str], set[str], set[str]]:
 # ---------------------------------------------------------------- decision only
 
 Decision = tuple[Tri, tuple[str, ...]]
+# The answer getter a compiled rule reads: ctx.answer, or the answers mapping's own `get`, which
+# does the same without a Python frame per leaf.
+Answer = Callable[[str], Any]
+Decider = Callable[[Answer, Context], Decision]
 _YES: Decision = (Tri.YES, ())
 _NO: Decision = (Tri.NO, ())
+_UNKNOWN = Tri.UNKNOWN
 
 
 def decide(rule: Rule, ctx: Context, negate: bool = False) -> Decision:
-    """evaluate()'s outcome and missing answers without the reasons: for choosing the next question."""
+    """evaluate()'s outcome and missing answers without the reasons: for choosing the next question.
+
+    This compiles the rule on every call; code that decides the same rule again and again keeps the
+    compiled form instead (Manual.decider, which Evaluation.decide uses).
+    """
+    return compile_decider(rule, negate)(ctx.answer, ctx)
+
+
+def compile_decider(rule: Rule, negate: bool = False) -> Decider:
+    """The rule as nested closures that compute decide(): the tree is dispatched on once, here.
+
+    Questioning decides every programme several times per step; walking the tree with isinstance
+    tests at each node was most of its cost. Semantics are those of evaluate(): Kleene logic with
+    `not` pushed to the leaves, and the same missing answers in the same order.
+    """
     if isinstance(rule, All | AnyOf):
-        want_all = isinstance(rule, All) != negate
-        decisive = Tri.NO if want_all else Tri.YES
-        unknown: list[Decision] = []
-        for item in rule.items:
-            d = decide(item, ctx, negate)
-            if d[0] is decisive:
-                return (decisive, ())
-            if d[0] is Tri.UNKNOWN:
-                unknown.append(d)
-        if not unknown:
-            return _YES if decisive is Tri.NO else _NO
-        if len(unknown) == 1:
-            return unknown[0]
-        missing: dict[str, None] = {}
-        for _, m in unknown:
-            missing.update(dict.fromkeys(m))
-        return (Tri.UNKNOWN, tuple(missing))
+        items = tuple(compile_decider(item, negate) for item in rule.items)
+        return _compile_connective(items, want_all=isinstance(rule, All) != negate)
     if isinstance(rule, Not):
-        return decide(rule.item, ctx, not negate)
+        return compile_decider(rule.item, not negate)
     if isinstance(rule, Compare):
-        op = NEGATE[rule.op] if negate else rule.op
-        target, target_missing = _resolve(rule.value, ctx)
-        actual = ctx.answer(rule.answer)
-        if actual is None or target is None:
-            return (Tri.UNKNOWN, ((rule.answer,) if actual is None else ()) + target_missing)
-        ok = _holds(op, len(actual) if rule.quantifier == "count" else actual, target)
-        return _YES if ok else _NO
+        return _compile_compare(rule, negate)
     if isinstance(rule, Some):
+        return _compile_some(rule, negate)
+    if isinstance(rule, IncomeAtMost):
+        return _compile_income(rule, negate)
+    return _compile_eligible(rule.program, negate)
+
+
+def _compile_connective(items: tuple[Decider, ...], want_all: bool) -> Decider:
+    decisive, settled = (_NO, _YES) if want_all else (_YES, _NO)
+    stop = decisive[0]
+    if len(items) == 1:
+        # Decided results carry no missing answers, so one item folds to exactly its own decision.
+        return items[0]
+
+    def connective(answer: Answer, ctx: Context) -> Decision:
+        first: Decision | None = None  # the usual case is at most one undecided item: no list
+        more: list[Decision] | None = None
+        for item in items:
+            d = item(answer, ctx)
+            tri = d[0]
+            if tri is stop:
+                return decisive
+            if tri is _UNKNOWN:
+                if first is None:
+                    first = d
+                elif more is None:
+                    more = [first, d]
+                else:
+                    more.append(d)
+        if first is None:
+            return settled
+        if more is None:
+            return first
+        missing: dict[str, None] = {}
+        for _, m in more:
+            missing.update(dict.fromkeys(m))
+        return (_UNKNOWN, tuple(missing))
+
+    return connective
+
+
+def _compile_compare(rule: Compare, negate: bool) -> Decider:
+    test = _TESTS[NEGATE[rule.op] if negate else rule.op]
+    qid = rule.answer
+    count = rule.quantifier == "count"
+    value = rule.value
+    not_answered: Decision = (_UNKNOWN, (qid,))
+
+    if isinstance(value, ParamRef):
+        pid = value.param
+
+        def against_param(answer: Answer, ctx: Context) -> Decision:
+            by = ctx.param_by(pid)
+            target, _ = ctx.param(pid, by)
+            actual = answer(qid)
+            if actual is None or target is None:
+                # As _resolve(): a figure not in force only waits for an answer when its key is missing.
+                key_missing = (by,) if target is None and by is not None and answer(by) is None else ()
+                return (_UNKNOWN, ((qid,) if actual is None else ()) + key_missing)
+            return _YES if test(len(actual) if count else actual, target) else _NO
+
+        return against_param
+
+    if value is None:
+        no_target: Decision = (_UNKNOWN, ())
+        return lambda answer, ctx: not_answered if answer(qid) is None else no_target
+
+    if count:
+
+        def against_count(answer: Answer, ctx: Context) -> Decision:
+            actual = answer(qid)
+            if actual is None:
+                return not_answered
+            return _YES if test(len(actual), value) else _NO
+
+        return against_count
+
+    def against_literal(answer: Answer, ctx: Context) -> Decision:
+        actual = answer(qid)
+        if actual is None:
+            return not_answered
+        return _YES if test(actual, value) else _NO
+
+    return against_literal
+
+
+def _compile_some(rule: Some, negate: bool) -> Decider:
+    qid = rule.answer
+    conds = tuple((_TESTS[op], value) for op, value in rule.conds)
+    yes, no = (_NO, _YES) if negate else (_YES, _NO)
+    not_answered: Decision = (_UNKNOWN, (qid,))
+
+    def some(answer: Answer, ctx: Context) -> Decision:
         targets = []
         need: tuple[str, ...] = ()
-        for op, value in rule.conds:
+        for test, value in conds:
             target, more = _resolve(value, ctx)
-            targets.append((op, target))
+            targets.append((test, target))
             need += more
-        actual = ctx.answer(rule.answer)
-        if actual is None or need or any(t is None for _, t in targets):
-            return (Tri.UNKNOWN, (rule.answer,) if actual is None else need)
-        found = any(all(_holds(op, a, t) for op, t in targets) for a in actual)
-        return _YES if found != negate else _NO
-    if isinstance(rule, IncomeAtMost):
-        from knowledge.model import percent_of
+        actual = answer(qid)
+        if actual is None:
+            return not_answered
+        if need or any(t is None for _, t in targets):
+            return (_UNKNOWN, need)
+        found = any(all(test(a, t) for test, t in targets) for a in actual)
+        return yes if found else no
 
-        income, size = ctx.answer("household_income"), ctx.answer("household_size")
-        pct: Any = rule.percent
+    return some
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _line(median: float | int, percent: float | int) -> int:
+    """percent_of() remembered: a few tables and rates give the same few lines on every step."""
+    return percent_of(median, percent)
+
+
+def _compile_income(rule: IncomeAtMost, negate: bool) -> Decider:
+    yes, no = (_NO, _YES) if negate else (_YES, _NO)
+    of = rule.of
+    percent = rule.percent
+
+    def income_at_most(answer: Answer, ctx: Context) -> Decision:
+        income, size = answer("household_income"), answer("household_size")
+        pct: Any = percent
         pct_key: str | None = None
         if isinstance(pct, ParamRef):
             pct, pct_key = ctx.param(pct.param, None)
-        median, _ = ctx.param(rule.of, "household_size") if size is not None else (None, None)
-        line = percent_of(median, pct) if median is not None and pct is not None else None
-        if income is None or size is None or line is None:
-            missing_in = tuple(
+        line = None
+        if income is not None and size is not None:
+            median, _ = ctx.param(of, "household_size")
+            line = _line(median, pct) if median is not None and pct is not None else None
+        if line is None:
+            missing = tuple(
                 q for q, v in (("household_income", income), ("household_size", size)) if v is None
             )
-            return (Tri.UNKNOWN, missing_in + ((pct_key,) if pct_key is not None else ()))
-        return _YES if (income <= line) != negate else _NO
-    inner = ctx.decision(rule.program)
-    if inner[0] is Tri.UNKNOWN:
-        return inner
-    return _YES if (inner[0] is Tri.YES) != negate else _NO
+            return (_UNKNOWN, missing + ((pct_key,) if pct_key is not None else ()))
+        return yes if income <= line else no
+
+    return income_at_most
+
+
+def _compile_eligible(program: str, negate: bool) -> Decider:
+    yes, no = (_NO, _YES) if negate else (_YES, _NO)
+
+    def eligible(answer: Answer, ctx: Context) -> Decision:
+        inner = ctx.decision(program)
+        tri = inner[0]
+        if tri is _UNKNOWN:
+            return inner
+        return yes if tri is Tri.YES else no
+
+    return eligible
