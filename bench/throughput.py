@@ -725,6 +725,12 @@ def _met(r: dict[str, Any]) -> dict[str, bool]:
 def _profiler(path: str | None) -> Any:
     if path is None:
         return None
+    if path.endswith(".pstats"):  # exact call counts and own time per function, for `python -m pstats`
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
+        return profile
     from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.0005, async_mode="disabled")
@@ -734,6 +740,10 @@ def _profiler(path: str | None) -> Any:
 
 def _stop_profiler(profiler: Any, path: str | None) -> None:
     if profiler is None or path is None:
+        return
+    if path.endswith(".pstats"):
+        profiler.disable()
+        profiler.dump_stats(path)
         return
     profiler.stop()
     if path.endswith(".html"):
@@ -766,7 +776,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-concurrent", type=int, default=256, help="MAX_CONCURRENT_UPDATES (256)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the echo bot")
     parser.add_argument("--ceiling", action="store_true", help="also run the bare step bot (bench/echo.py)")
-    parser.add_argument("--profile-out", help="write a pyinstrument profile of the bot run (.html or text)")
+    parser.add_argument(
+        "--profile-out", help="profile the bot run: .pstats (cProfile), .html or other (pyinstrument)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
