@@ -134,7 +134,7 @@ def current(manual: Manual, c: Consultation) -> Ask:
     return Ask(
         c,
         manual.questions[c.current_question],
-        max(c.asked or 0, 1),
+        (c.answered or 0) + 1,
         tuple(pending.get("selected", ())),
         fails=int(pending.get("fails", 0)),
     )

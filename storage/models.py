@@ -173,10 +173,11 @@ class Consultation(Base):
     version: Mapped[int] = mapped_column(Integer)
     # Counters kept on the row so a consultation step never reads its question log back:
     # last_seq is the highest seq in the log, current_seq the log row of the question on screen,
-    # asked the questions put to the person so far (log rows that are not reused answers).
+    # answered the person's answers that stand (answered, don't know, skipped; not reused, not undone),
+    # so the question on screen is number answered + 1 however often the person went back.
     last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     current_seq: Mapped[int | None] = mapped_column(Integer)
-    asked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -228,7 +228,7 @@ def start_consultation(
         answers=dict(answers or {}),
         pending={},
         last_seq=0,
-        asked=0,
+        answered=0,
         started_at=now,
         updated_at=now,
     )
@@ -239,7 +239,7 @@ def start_consultation(
 
 # The question log is written with prebuilt Core statements on the session's connection: a
 # consultation step then costs one INSERT and at most one UPDATE, with no ORM unit of work and no
-# read of the log. The counters on the consultation row (last_seq, current_seq, asked) stand in
+# read of the log. The counters on the consultation row (last_seq, current_seq, answered) stand in
 # for reading it; they are saved with the row's version check, so two processes cannot both use
 # the same seq (the unique key on (consultation_id, seq) backs that up).
 _LOG = Base.metadata.tables[QuestionLog.__tablename__]
@@ -293,8 +293,6 @@ def _append_log(
         },
     )
     c.last_seq = seq
-    if outcome != QuestionOutcome.REUSED:
-        c.asked = (c.asked or 0) + 1
     _log_changed(s, c)
     return seq
 
@@ -336,6 +334,8 @@ def record_answer(
         _log_changed(s, c)
     else:
         _append_log(s, c, question_id, now, stored, outcome)
+    if outcome in _UNDOABLE:
+        c.answered = (c.answered or 0) + 1
     # A new dict, not an in-place edit: plain JSON columns only notice reassignment.
     c.answers = {**c.answers, question_id: stored}
     c.pending = {}
@@ -353,6 +353,7 @@ def undo_last(s: Session, c: Consultation) -> str | None:
     seq, question_id = row
     s.connection().execute(_UNDO_LOG, {"c_id": c.id, "row_seq": seq})
     _log_changed(s, c)
+    c.answered = max((c.answered or 0) - 1, 0)
     c.answers = {k: v for k, v in c.answers.items() if k != question_id}
     c.pending = {}
     c.current_question = None

@@ -100,10 +100,14 @@ async def test_back_skip_help_and_restart(chat_factory: Any) -> None:
     second = chat.consultation()
     assert second is not None and second.current_question != first_question
     second_question = second.current_question
-    await chat.press("이전")
+    shown = await chat.press("이전")
     c = chat.consultation()
     assert c is not None and c.current_question == first_question and first_question not in c.answers
-    await chat.answer({"household_income": 800000, "age": 73, "household_size": 2}[first_question])
+    # Back at the start, it reads as the first question again, with no way further back.
+    assert "<b>질문 1</b>" in shown[-1].text
+    assert not any("이전" in label for label, _ in shown[-1].flat_buttons())
+    shown = await chat.answer({"household_income": 800000, "age": 73, "household_size": 2}[first_question])
+    assert "<b>질문 2</b>" in shown[-1].text
     assert chat.consultation().answers[first_question] in (800000, 73, 2)  # type: ignore[union-attr]
     shown = await chat.press("도움말")
     assert "❔" in shown[-1].text

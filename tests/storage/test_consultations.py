@@ -58,7 +58,7 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
         c = _active(s)
         assert c.id == cid
         seq = repo.log_question(s, c, "age")
-        assert (seq, c.current_question, c.current_seq, c.asked) == (1, "age", 1, 1)
+        assert (seq, c.current_question, c.current_seq, c.answered) == (1, "age", 1, 0)
     with db.session() as s:
         c = _active(s)
         assert c.current_question == "age"
@@ -433,7 +433,8 @@ def _counters_match_the_log(s: Session, c: Consultation) -> None:
     """What the row's counters stand in for, read the slow way from the log itself."""
     log = repo.question_log(s, c.id)
     assert c.last_seq == max((q.seq for q in log), default=0)
-    assert c.asked == sum(1 for q in log if q.outcome != QuestionOutcome.REUSED)
+    given = (QuestionOutcome.ANSWERED, QuestionOutcome.DONT_KNOW, QuestionOutcome.SKIPPED)
+    assert c.answered == sum(1 for q in log if q.outcome in given)
     on_screen = [q for q in log if q.seq == c.current_seq]
     if c.current_question is None:
         assert c.current_seq is None
@@ -446,7 +447,7 @@ def test_counters_on_the_row_agree_with_the_log_through_every_kind_of_step(db: D
         c = _start(s)
         repo.record_answer(s, c, "region", "seoul", QuestionOutcome.REUSED)
         _counters_match_the_log(s, c)
-        assert (c.asked, c.last_seq) == (0, 1)  # a reused answer is not a question put to anyone
+        assert (c.answered, c.last_seq) == (0, 1)  # a reused answer is not one the person gave
         repo.log_question(s, c, "age")
         _counters_match_the_log(s, c)
         repo.record_answer(s, c, "age", 70)
@@ -459,7 +460,7 @@ def test_counters_on_the_row_agree_with_the_log_through_every_kind_of_step(db: D
         _counters_match_the_log(s, c)
         repo.log_question(s, c, "age")
         _counters_match_the_log(s, c)
-        assert c.asked == 3  # age, assets (left unanswered on screen), age again
+        assert c.answered == 0  # back at the first question: it is question 1 again
         repo.record_answer(s, c, "crisis", ["job_loss"])  # not the question on screen: a row of its own
         _counters_match_the_log(s, c)
         assert c.current_question == "age"

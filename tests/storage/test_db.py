@@ -214,9 +214,9 @@ def test_0004_fills_the_counters_of_consultations_already_in_progress(empty_url:
         db.upgrade("0004")
         with db.engine.connect() as connection:
             got = connection.execute(
-                text("SELECT id, last_seq, asked, current_seq FROM consultations ORDER BY id")
+                text("SELECT id, last_seq, answered, current_seq FROM consultations ORDER BY id")
             ).all()
-        assert [tuple(r) for r in got] == [(1, 5, 4, 5), (2, 0, 0, None)]
+        assert [tuple(r) for r in got] == [(1, 5, 1, 5), (2, 0, 0, None)]
         db.downgrade("0003")
         db.upgrade()
         assert db.current_revision() == HEAD

@@ -12,7 +12,7 @@ from tests.storage.pg import clear_tables
 from tests.storage.test_needs_helpers import NOW, log, seed_people
 
 NEW_TABLES = {"needs", "need_events", "invitations", "visits", "access_log"}
-LATER_COLUMNS = {"last_seq", "current_seq", "asked"}  # consultations, revision 0004
+LATER_COLUMNS = {"last_seq", "current_seq", "answered"}  # consultations, revision 0004
 OLD_TABLES = {"users", "households", "consultations", "consultation_questions", "consultation_results"}
 
 

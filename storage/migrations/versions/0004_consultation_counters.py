@@ -22,8 +22,9 @@ _BACKFILL = """
 UPDATE consultations SET
     last_seq = COALESCE(
         (SELECT MAX(q.seq) FROM consultation_questions q WHERE q.consultation_id = consultations.id), 0),
-    asked = (SELECT COUNT(*) FROM consultation_questions q
-             WHERE q.consultation_id = consultations.id AND (q.outcome IS NULL OR q.outcome <> 'reused')),
+    answered = (SELECT COUNT(*) FROM consultation_questions q
+                WHERE q.consultation_id = consultations.id
+                  AND q.outcome IN ('answered', 'dont_know', 'skipped')),
     current_seq = (SELECT MAX(q.seq) FROM consultation_questions q
                    WHERE q.consultation_id = consultations.id
                      AND q.question_id = consultations.current_question AND q.outcome IS NULL)
@@ -34,12 +35,12 @@ def upgrade() -> None:
     with op.batch_alter_table("consultations") as batch:
         batch.add_column(sa.Column("last_seq", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("current_seq", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("asked", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("answered", sa.Integer(), nullable=False, server_default="0"))
     op.execute(_BACKFILL)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("consultations") as batch:
-        batch.drop_column("asked")
+        batch.drop_column("answered")
         batch.drop_column("current_seq")
         batch.drop_column("last_seq")
