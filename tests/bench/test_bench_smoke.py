@@ -6,6 +6,7 @@ No timing is asserted: the numbers belong to the benchmarks, not to the test sui
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,3 +113,22 @@ def test_profiles_answer_every_vocabulary_question() -> None:
         missing = vocabulary - profile.answers.keys()
         assert not missing, f"{profile.id} lacks {sorted(missing)}"
         assert profile.answers["lives_alone"] == (profile.answers["household_size"] == 1), profile.id
+
+
+def test_profile_by_package_sums_own_time_per_package(tmp_path: Path) -> None:
+    import cProfile
+
+    from bench import profile_by_package
+
+    out = tmp_path / "p.pstats"
+    profile = cProfile.Profile()
+    profile.enable()
+    profile_by_package.package_of(str(profile_by_package.ROOT / "knowledge" / "x.py"), "f")
+    profile.disable()
+    profile.dump_stats(out)
+    seconds = profile_by_package.by_package(str(out))
+    assert "bench" in seconds  # package_of itself, a function of bench/
+    package_of = profile_by_package.package_of
+    assert package_of(str(profile_by_package.ROOT / "knowledge" / "x.py"), "f") == "knowledge"
+    assert package_of("/v/lib/site-packages/sqlalchemy/orm/x.py", "f") == "sqlalchemy"
+    assert package_of("~", "<method 'commit' of 'sqlite3.Connection' objects>") == "sqlite3"
