@@ -2,15 +2,15 @@
 
 Channels call these functions inside one database session and render what comes back; nothing
 here knows about Telegram. A consultation's whole state is its row, so any process can serve
-any chat and a restart loses nothing.
+any chat and a restart loses nothing. Each function that changes a consultation saves it before
+returning (storage.steps.save): one burst of writes per step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -20,10 +20,12 @@ from knowledge.model import Question, QuestionType
 from knowledge.parsing import parse_answer
 from knowledge.questioning import candidates, next_question
 from knowledge.text import Lang
-from storage import repo
+from storage import repo, steps
 from storage.models import Channel, Consultation, ConsultationState, Household, QuestionOutcome, User
+from storage.steps import ConsultationRow
 
 MAX_FAILS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Ask:
-    consultation: Consultation
+    consultation: ConsultationRow
     question: Question
     number: int
     selected: tuple[str, ...] = ()
@@ -56,7 +58,7 @@ class Ask:
 
 @dataclass(frozen=True)
 class Done:
-    consultation: Consultation
+    consultation: ConsultationRow
     verdicts: dict[str, Verdict]
     answered: int
 
@@ -65,7 +67,7 @@ class Done:
 class Stale:
     """A button from an earlier question or consultation was pressed."""
 
-    consultation: Consultation | None
+    consultation: ConsultationRow | None
 
 
 @dataclass
@@ -74,16 +76,16 @@ class Outcome:
     notices: list[str] = field(default_factory=list)
 
 
-def consult_date(c: Consultation) -> dt.date:
+def consult_date(c: Consultation | ConsultationRow) -> dt.date:
     return c.started_at.date() if c.started_at else dt.date.today()
 
 
-def scope_of(c: Consultation) -> Scope:
+def scope_of(c: Consultation | ConsultationRow) -> Scope:
     return Scope(c.scope_kind or "all", c.scope_value)
 
 
-def verdicts_for(manual: Manual, c: Consultation) -> dict[str, Verdict]:
-    return screen(manual, c.answers or {}, consult_date(c), scope_of(c).programs(manual))
+def verdicts_for(manual: Manual, c: Consultation | ConsultationRow) -> dict[str, Verdict]:
+    return screen(manual, c.answers, consult_date(c), scope_of(c).programs(manual))
 
 
 def start(
@@ -98,7 +100,20 @@ def start(
     household: Household | None = None,
     reuse: dict[str, Any] | None = None,
 ) -> Ask | Done:
-    c = repo.start_consultation(
+    c = _new(
+        s, chat_id=chat_id, user=user, channel=channel, language=language, scope=scope, household=household
+    )
+    for qid, value in (reuse or {}).items():
+        if qid in manual.questions:
+            steps.record_answer(c, qid, value, QuestionOutcome.REUSED)
+    return _saved(s, c, advance(manual, c))
+
+
+def _new(
+    s: Session, *, chat_id: int, user: User, channel: Channel, language: Lang, scope: Scope,
+    household: Household | None = None,
+) -> ConsultationRow:
+    created = repo.start_consultation(
         s,
         chat_id=chat_id,
         user=user,
@@ -107,99 +122,100 @@ def start(
         scope_kind=scope.kind,
         scope_value=scope.value,
         household=household,
-        answers=None,
     )
-    for qid, value in (reuse or {}).items():
-        if qid in manual.questions:
-            repo.record_answer(s, c, qid, value, QuestionOutcome.REUSED)
-    return advance(s, manual, c)
+    return steps.row_of(created)
 
 
-def advance(s: Session, manual: Manual, c: Consultation) -> Ask | Done:
+def _saved(s: Session, c: ConsultationRow, step: T) -> T:
+    steps.save(s, c)
+    return step
+
+
+def advance(manual: Manual, c: ConsultationRow) -> Ask | Done:
     """Ask the question that settles the most, or finish when nothing left can be settled."""
     programs = scope_of(c).programs(manual)
-    qid = next_question(manual, c.answers or {}, consult_date(c), programs)
+    qid = next_question(manual, c.answers, consult_date(c), programs)
     if qid is None:
-        verdicts = screen(manual, c.answers or {}, consult_date(c), programs)
-        repo.finish(s, c, {pid: v.status.value for pid, v in verdicts.items()})
-        answered = sum(1 for v in (c.answers or {}).values() if v is not None)
+        verdicts = screen(manual, c.answers, consult_date(c), programs)
+        steps.finish(c, {pid: v.status.value for pid, v in verdicts.items()})
+        answered = sum(1 for v in c.answers.values() if v is not None)
         return Done(c, verdicts, answered)
-    repo.log_question(s, c, qid)
+    steps.log_question(c, qid)
     return current(manual, c)
 
 
-def current(manual: Manual, c: Consultation) -> Ask:
+def current(manual: Manual, c: ConsultationRow) -> Ask:
     assert c.current_question is not None
-    pending = c.pending or {}
     return Ask(
         c,
         manual.questions[c.current_question],
-        (c.answered or 0) + 1,
-        tuple(pending.get("selected", ())),
-        fails=int(pending.get("fails", 0)),
+        c.answered + 1,
+        tuple(c.pending.get("selected", ())),
+        fails=int(c.pending.get("fails", 0)),
     )
 
 
-def answer_text(s: Session, manual: Manual, c: Consultation, text: str, lang: Lang) -> Ask | Done:
+def answer_text(s: Session, manual: Manual, c: ConsultationRow, text: str, lang: Lang) -> Ask | Done:
     question = manual.questions[c.current_question or ""]
     parsed = parse_answer(question, text, lang)
     if not parsed.ok:
-        fails = int((c.pending or {}).get("fails", 0)) + 1
-        repo.set_pending(s, c, {**(c.pending or {}), "fails": fails})
+        fails = int(c.pending.get("fails", 0)) + 1
+        steps.set_pending(c, {**c.pending, "fails": fails})
         ask = current(manual, c)
-        return Ask(ask.consultation, ask.question, ask.number, ask.selected, parsed.error, fails)
+        retry = Ask(ask.consultation, ask.question, ask.number, ask.selected, parsed.error, fails)
+        return _saved(s, c, retry)
     outcome = QuestionOutcome.DONT_KNOW if parsed.dont_know else QuestionOutcome.ANSWERED
-    repo.record_answer(s, c, question.id, parsed.value, outcome)
-    return advance(s, manual, c)
+    steps.record_answer(c, question.id, parsed.value, outcome)
+    return _saved(s, c, advance(manual, c))
 
 
-def answer_value(s: Session, manual: Manual, c: Consultation, qid: str, value: Any) -> Ask | Done | Stale:
+def answer_value(s: Session, manual: Manual, c: ConsultationRow, qid: str, value: Any) -> Ask | Done | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
-    repo.record_answer(s, c, qid, value, QuestionOutcome.ANSWERED)
-    return advance(s, manual, c)
+    steps.record_answer(c, qid, value, QuestionOutcome.ANSWERED)
+    return _saved(s, c, advance(manual, c))
 
 
-def toggle(s: Session, manual: Manual, c: Consultation, qid: str, choice: str) -> Ask | Stale:
+def toggle(s: Session, manual: Manual, c: ConsultationRow, qid: str, choice: str) -> Ask | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
-    selected = list((c.pending or {}).get("selected", []))
+    selected = list(c.pending.get("selected", []))
     if choice in selected:
         selected.remove(choice)
     else:
         selected.append(choice)
     order = [ch.value for ch in manual.questions[qid].choices]
-    repo.set_pending(s, c, {**(c.pending or {}), "selected": sorted(selected, key=order.index)})
-    return current(manual, c)
+    steps.set_pending(c, {**c.pending, "selected": sorted(selected, key=order.index)})
+    return _saved(s, c, current(manual, c))
 
 
-def finish_multi(s: Session, manual: Manual, c: Consultation, qid: str) -> Ask | Done | Stale:
-    selected = list((c.pending or {}).get("selected", []))
+def finish_multi(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Done | Stale:
+    selected = list(c.pending.get("selected", []))
     return answer_value(s, manual, c, qid, selected)
 
 
-def skip(s: Session, manual: Manual, c: Consultation, qid: str) -> Ask | Done | Stale:
+def skip(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Done | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
-    repo.record_answer(s, c, qid, None, QuestionOutcome.DONT_KNOW)
-    return advance(s, manual, c)
+    steps.record_answer(c, qid, None, QuestionOutcome.DONT_KNOW)
+    return _saved(s, c, advance(manual, c))
 
 
-def back(s: Session, manual: Manual, c: Consultation) -> Ask | Stale:
+def back(s: Session, manual: Manual, c: ConsultationRow) -> Ask | Stale:
     """Undo the last answer and ask that question again."""
     if c.state != ConsultationState.ASKING:
         return Stale(c)
-    qid = repo.undo_last(s, c)
+    qid = steps.undo_last(s, c)
     if qid is None:
         return current(manual, c)
     # The question on screen keeps its log row without an answer: it was asked, not answered.
-    repo.log_question(s, c, qid)
-    return current(manual, c)
+    steps.log_question(c, qid)
+    return _saved(s, c, current(manual, c))
 
 
 @dataclass(frozen=True)
 class QuickCheck:
-    consultation: Consultation
+    consultation: ConsultationRow
     verdicts: dict[str, Verdict]
     missing: list[str]  # questions that would settle most, best first
     unparsed: list[str]
@@ -212,27 +228,22 @@ def quick_check(
     from knowledge.shorthand import parse_shorthand
 
     parsed = parse_shorthand(text, manual)
-    c = repo.start_consultation(
-        s, chat_id=chat_id, user=user, channel=channel, language=language.value, scope_kind="all"
-    )
+    c = _new(s, chat_id=chat_id, user=user, channel=channel, language=language, scope=Scope())
     for qid, value in parsed.answers.items():
-        repo.record_answer(s, c, qid, value, QuestionOutcome.ANSWERED)
-    scores = candidates(manual, c.answers or {}, consult_date(c))
+        steps.record_answer(c, qid, value, QuestionOutcome.ANSWERED)
+    steps.save(s, c)
+    scores = candidates(manual, c.answers, consult_date(c))
     order = {qid: i for i, qid in enumerate(manual.questions)}
     missing = sorted(scores, key=lambda q: (-round(scores[q], 9), order[q]))
     return QuickCheck(c, verdicts_for(manual, c), missing, list(parsed.unparsed))
 
 
-def ask(s: Session, manual: Manual, c: Consultation, qid: str) -> Ask | Stale:
+def ask(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Stale:
     """Ask one particular question now (staff chose it from what is still missing)."""
-    if c.state != ConsultationState.ASKING or qid not in manual.questions or qid in (c.answers or {}):
+    if c.state != ConsultationState.ASKING or qid not in manual.questions or qid in c.answers:
         return Stale(c)
-    repo.log_question(s, c, qid)
-    return current(manual, c)
-
-
-def questions_asked(c: Consultation) -> Iterable[str]:
-    return [q.question_id for q in c.questions if q.outcome != QuestionOutcome.REUSED]
+    steps.log_question(c, qid)
+    return _saved(s, c, current(manual, c))
 
 
 def is_typed(question: Question) -> bool:

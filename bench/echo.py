@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -32,6 +32,7 @@ from telegram.request import BaseRequest
 
 from app.processor import UpdateWrapper
 from app.telegram_app import LOCAL_TOKEN
+from handlers.route import markup
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -40,20 +41,12 @@ QUESTION = (
     "<b>질문 3</b>\n함께 사는 가족의 한 달 수입은 모두 합쳐 대략 얼마인가요?"
     " (월급, 연금, 자녀가 보내 주는 용돈 등)\n<i>숫자로 적어 주세요. 예: 150만원</i>"
 )
-KEYBOARD = InlineKeyboardMarkup(
+# Passed as plain JSON data, as handlers.route sends keyboards, so the ceiling is like for like.
+KEYBOARD = markup(
     [
-        [
-            InlineKeyboardButton("예", callback_data="a:123456:has_spouse:true"),
-            InlineKeyboardButton("아니요", callback_data="a:123456:has_spouse:false"),
-        ],
-        [
-            InlineKeyboardButton("◀ 이전", callback_data="n:123456:back"),
-            InlineKeyboardButton("건너뛰기", callback_data="n:123456:skip"),
-        ],
-        [
-            InlineKeyboardButton("처음부터", callback_data="n:123456:restart"),
-            InlineKeyboardButton("도움말", callback_data="n:123456:help"),
-        ],
+        [("예", "a:123456:has_spouse:true"), ("아니요", "a:123456:has_spouse:false")],
+        [("◀ 이전", "n:123456:back"), ("건너뛰기", "n:123456:skip")],
+        [("처음부터", "n:123456:restart"), ("도움말", "n:123456:help")],
     ]
 )
 
@@ -83,7 +76,9 @@ async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(chat.id, QUESTION, parse_mode=ParseMode.HTML, reply_markup=KEYBOARD)
+    await context.bot.send_message(
+        chat.id, QUESTION, parse_mode=ParseMode.HTML, api_kwargs={"reply_markup": KEYBOARD}
+    )
 
 
 def _bare(request: BaseRequest, max_concurrent_updates: int) -> App:

@@ -13,8 +13,9 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.model import QuestionType
 from knowledge.privacy import mask_pii
-from storage import repo
-from storage.models import Consultation, ConsultationState
+from storage import repo, steps
+from storage.models import ConsultationState
+from storage.steps import ConsultationRow
 
 
 def start_consultation(
@@ -54,10 +55,10 @@ def on_check(turn: Turn) -> Reply:
     return start_consultation(turn, Scope("program", pid))
 
 
-def _own_consultation(turn: Turn) -> Consultation | None:
+def _own_consultation(turn: Turn) -> ConsultationRow | None:
     """The consultation a button names, only if it is this chat's: callback data is never trusted."""
     assert turn.callback is not None
-    c = repo.get_consultation(turn.session, turn.callback.int_arg(0))
+    c = steps.load(turn.session, turn.callback.int_arg(0))
     if c is None or c.chat_id != turn.chat_id:
         return None
     return c
@@ -118,12 +119,12 @@ def on_nav(turn: Turn) -> Reply:
     return Reply(notice=t("bad_button", turn.lang))
 
 
-def answer_typed(turn: Turn, c: Consultation, text: str) -> Reply:
+def answer_typed(turn: Turn, c: ConsultationRow, text: str) -> Reply:
     return step_reply(turn, consult.answer_text(turn.session, turn.manual, c, text, turn.lang))
 
 
 def on_resume(turn: Turn) -> Reply:
-    c = repo.active_consultation(turn.session, turn.chat_id)
+    c = steps.active(turn.session, turn.chat_id)
     if c is None or c.current_question is None:
         return Reply(messages=[render.scope_menu(turn.manual, turn.lang)])
     return Reply(messages=[render.question(consult.current(turn.manual, c), turn.lang)])
@@ -133,9 +134,8 @@ def on_results(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None or c.state != ConsultationState.RESULTS:
         return Reply(notice=t("bad_button", turn.lang))
-    done = consult.Done(
-        c, consult.verdicts_for(turn.manual, c), sum(1 for v in (c.answers or {}).values() if v is not None)
-    )
+    answered = sum(1 for v in c.answers.values() if v is not None)
+    done = consult.Done(c, consult.verdicts_for(turn.manual, c), answered)
     return Reply(messages=render.results(turn.manual, done, turn.lang))
 
 

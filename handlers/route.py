@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -65,12 +65,22 @@ Decide = Callable[[Turn], Reply]
 PTBCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+def markup(rows: Keyboard) -> dict[str, Any] | None:
+    """The Bot API's inline keyboard as plain JSON data, passed through `api_kwargs`.
+
+    Building InlineKeyboardMarkup objects only for the library to turn them back into the same
+    dicts cost a tenth of a consultation step (a question has up to twenty buttons).
+    """
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return {
+        "inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in rows]
+    }
+
+
+def _markup_kwargs(rows: Keyboard) -> dict[str, Any] | None:
+    found = markup(rows)
+    return None if found is None else {"reply_markup": found}
 
 
 def _decide(
@@ -154,7 +164,7 @@ async def send(update: Update, reply: Reply) -> None:
                 chat.id,
                 query.message.message_id,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.edit.keyboard),
+                api_kwargs=_markup_kwargs(reply.edit.keyboard),
             )
         except BadRequest as exc:
             # Pressing the same toggle twice quickly can ask for an identical edit; harmless.
@@ -162,7 +172,7 @@ async def send(update: Update, reply: Reply) -> None:
                 raise
     for msg in reply.messages:
         await bot.send_message(
-            chat.id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard)
+            chat.id, msg.text, parse_mode=ParseMode.HTML, api_kwargs=_markup_kwargs(msg.keyboard)
         )
     if reply.document is not None:
         name, content, caption = reply.document
@@ -173,7 +183,7 @@ async def send(update: Update, reply: Reply) -> None:
     for chat_id, msg in reply.notify:
         try:
             await bot.send_message(
-                chat_id, msg.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(msg.keyboard)
+                chat_id, msg.text, parse_mode=ParseMode.HTML, api_kwargs=_markup_kwargs(msg.keyboard)
             )
         except TelegramError:
             # The person may have blocked the bot; the need itself is saved and shows in /needs.

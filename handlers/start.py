@@ -10,12 +10,12 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.privacy import contains_pii
 from knowledge.text import Lang
-from storage import repo
+from storage import repo, steps
 from storage.models import ConsultationState
 
 
 def _menu(turn: Turn) -> Msg:
-    active = repo.active_consultation(turn.session, turn.chat_id)
+    active = steps.active(turn.session, turn.chat_id)
     return render.menu(turn.lang, may(turn.role, STAFF), active.id if active else None)
 
 
@@ -76,7 +76,7 @@ def on_text(turn: Turn) -> Reply:
     if drafted is not None:
         # Needs mask personal numbers themselves and say so; no second notice.
         return drafted
-    active = repo.active_consultation(turn.session, turn.chat_id)
+    active = steps.active(turn.session, turn.chat_id)
     if active is not None and active.state == ConsultationState.ASKING and active.current_question:
         reply = consult_handlers.answer_typed(turn, active, text)
     elif may(turn.role, STAFF) and repo.normalise_household_code(text) is not None:

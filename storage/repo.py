@@ -11,20 +11,16 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
-    RESULT_STATUSES,
     SCOPE_KINDS,
-    Base,
     Channel,
     Consultation,
-    ConsultationResult,
     ConsultationState,
     Household,
     QuestionLog,
-    QuestionOutcome,
     Role,
     User,
     utcnow,
@@ -35,10 +31,6 @@ HOUSEHOLD_CODE = re.compile(r"^H-\d{4,6}$")
 # so a mistyped short number is refused rather than padded into somebody else's household.
 _HOUSEHOLD_INPUT = re.compile(r"^H[-_ ]?(\d{4,6})$")
 _LANGUAGE = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
-
-# Outcomes a person gave in this consultation; "undo" walks back over these only.
-_UNDOABLE = (QuestionOutcome.ANSWERED, QuestionOutcome.DONT_KNOW, QuestionOutcome.SKIPPED)
-_KEEPS_VALUE = (QuestionOutcome.ANSWERED, QuestionOutcome.REUSED)
 
 
 class DuplicateHouseholdError(ValueError):
@@ -235,159 +227,6 @@ def start_consultation(
     s.add(consultation)
     s.flush()
     return consultation
-
-
-# The question log is written with prebuilt Core statements on the session's connection: a
-# consultation step then costs one INSERT and at most one UPDATE, with no ORM unit of work and no
-# read of the log. The counters on the consultation row (last_seq, current_seq, answered) stand in
-# for reading it; they are saved with the row's version check, so two processes cannot both use
-# the same seq (the unique key on (consultation_id, seq) backs that up).
-_LOG = Base.metadata.tables[QuestionLog.__tablename__]
-_INSERT_LOG = insert(_LOG)
-_ANSWER_LOG = (
-    update(_LOG)
-    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.seq == bindparam("row_seq"))
-    .values(answer=bindparam("v_answer"), outcome=bindparam("v_outcome"), answered_at=bindparam("v_at"))
-)
-_LAST_UNDOABLE = (
-    select(_LOG.c.seq, _LOG.c.question_id)
-    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.outcome.in_([o.value for o in _UNDOABLE]))
-    .order_by(_LOG.c.seq.desc())
-    .limit(1)
-)
-_UNDO_LOG = (
-    update(_LOG)
-    .where(_LOG.c.consultation_id == bindparam("c_id"), _LOG.c.seq == bindparam("row_seq"))
-    .values(outcome=QuestionOutcome.UNDONE.value)
-)
-
-
-_RESULTS = Base.metadata.tables[ConsultationResult.__tablename__]
-_DELETE_RESULTS = delete(_RESULTS).where(_RESULTS.c.consultation_id == bindparam("c_id"))
-_INSERT_RESULTS = insert(_RESULTS)
-
-
-def _log_changed(s: Session, c: Consultation) -> None:
-    # Rows written past the ORM: a question list already loaded in this session is out of date.
-    if "questions" not in inspect(c).unloaded:
-        s.expire(c, ["questions"])
-
-
-def _append_log(
-    s: Session, c: Consultation, question_id: str, now: dt.datetime, answer: Any = None,
-    outcome: QuestionOutcome | None = None,
-) -> int:
-    if c.id is None:
-        s.flush()
-    seq = (c.last_seq or 0) + 1
-    s.connection().execute(
-        _INSERT_LOG,
-        {
-            "consultation_id": c.id,
-            "seq": seq,
-            "question_id": question_id,
-            "asked_at": now,
-            "answer": answer,
-            "outcome": outcome,
-            "answered_at": now if outcome is not None else None,
-        },
-    )
-    c.last_seq = seq
-    _log_changed(s, c)
-    return seq
-
-
-def log_question(s: Session, c: Consultation, question_id: str) -> int:
-    """Record that question_id is being asked now, as the next in order; returns its seq."""
-    now = utcnow()
-    seq = _append_log(s, c, question_id, now)
-    c.current_question = question_id
-    c.current_seq = seq
-    c.updated_at = now
-    return seq
-
-
-def record_answer(
-    s: Session,
-    c: Consultation,
-    question_id: str,
-    value: Any,
-    outcome: QuestionOutcome = QuestionOutcome.ANSWERED,
-) -> None:
-    """Store a parsed answer (never the typed text) in the answers and in the question log.
-
-    dont_know and skipped store None: the question is settled but the value stays unknown. An
-    answer to the question on screen completes its log row; any other (a reused answer, one read
-    from staff shorthand) gets a row of its own, so the log stays the complete record of what was
-    settled and how.
-    """
-    outcome = QuestionOutcome(outcome)
-    if outcome == QuestionOutcome.UNDONE:
-        raise ValueError("use undo_last to undo an answer")
-    stored = value if outcome in _KEEPS_VALUE else None
-    now = utcnow()
-    if c.current_question == question_id and c.current_seq is not None:
-        s.connection().execute(
-            _ANSWER_LOG,
-            {"c_id": c.id, "row_seq": c.current_seq, "v_answer": stored, "v_outcome": outcome, "v_at": now},
-        )
-        _log_changed(s, c)
-    else:
-        _append_log(s, c, question_id, now, stored, outcome)
-    if outcome in _UNDOABLE:
-        c.answered = (c.answered or 0) + 1
-    # A new dict, not an in-place edit: plain JSON columns only notice reassignment.
-    c.answers = {**c.answers, question_id: stored}
-    c.pending = {}
-    if c.current_question == question_id:
-        c.current_question = None
-        c.current_seq = None
-    c.updated_at = now
-
-
-def undo_last(s: Session, c: Consultation) -> str | None:
-    """Take back the most recent answer given in this consultation; returns its question id."""
-    row = s.connection().execute(_LAST_UNDOABLE, {"c_id": c.id}).first()
-    if row is None:
-        return None
-    seq, question_id = row
-    s.connection().execute(_UNDO_LOG, {"c_id": c.id, "row_seq": seq})
-    _log_changed(s, c)
-    c.answered = max((c.answered or 0) - 1, 0)
-    c.answers = {k: v for k, v in c.answers.items() if k != question_id}
-    c.pending = {}
-    c.current_question = None
-    c.current_seq = None
-    c.updated_at = utcnow()
-    return str(question_id)
-
-
-def set_pending(s: Session, c: Consultation, pending: dict[str, Any]) -> None:
-    c.pending = dict(pending)
-    c.updated_at = utcnow()
-
-
-def finish(s: Session, c: Consultation, statuses: Mapping[str, str]) -> None:
-    """Close with results: one row per programme. Finishing again replaces the earlier results."""
-    bad = {pid: st for pid, st in statuses.items() if str(st) not in RESULT_STATUSES}
-    if bad:
-        raise ValueError(f"statuses must be one of {RESULT_STATUSES}: {bad}")
-    now = utcnow()
-    if c.id is None:
-        s.flush()
-    # One executemany past the ORM: through the relationship, SQLite would get one INSERT …
-    # RETURNING per programme (about 40), as it cannot return the ids of a multi-row INSERT in order.
-    connection = s.connection()
-    connection.execute(_DELETE_RESULTS, {"c_id": c.id})
-    rows = [
-        {"consultation_id": c.id, "program_id": pid, "status": str(st), "created_at": now}
-        for pid, st in statuses.items()
-    ]
-    if rows:
-        connection.execute(_INSERT_RESULTS, rows)
-    if "results" not in inspect(c).unloaded:
-        s.expire(c, ["results"])  # reloaded from the rows above when next read
-    _close(c, ConsultationState.RESULTS, now)
 
 
 def cancel(s: Session, c: Consultation) -> None:

@@ -8,22 +8,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage import repo
+from storage import repo, steps
 from storage.db import Database
 from storage.models import Channel, Consultation, ConsultationState, Household, QuestionOutcome, Role, User
+from storage.steps import ConsultationRow
 
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 CHAT = 9_000_000_001
 
 
-def _start(s: Session, chat_id: int = CHAT, **kwargs: Any) -> Consultation:
+def _create(s: Session, chat_id: int = CHAT, **kwargs: Any) -> Consultation:
     user = repo.ensure_user(s, chat_id)
     options: dict[str, Any] = {"channel": Channel.TELEGRAM, "language": "ko", **kwargs}
     return repo.start_consultation(s, chat_id=chat_id, user=user, **options)
 
 
-def _active(s: Session, chat_id: int = CHAT) -> Consultation:
-    c = repo.active_consultation(s, chat_id)
+def _start(s: Session, chat_id: int = CHAT, **kwargs: Any) -> ConsultationRow:
+    return steps.row_of(_create(s, chat_id, **kwargs))
+
+
+def _active(s: Session, chat_id: int = CHAT) -> ConsultationRow:
+    c = steps.active(s, chat_id)
     assert c is not None
     return c
 
@@ -34,20 +39,21 @@ def _get(s: Session, cid: int) -> Consultation:
     return c
 
 
-def _ask_and_answer(s: Session, c: Consultation, qid: str, value: Any, outcome: QuestionOutcome) -> None:
-    repo.log_question(s, c, qid)
-    repo.record_answer(s, c, qid, value, outcome)
+def _ask_and_answer(s: Session, c: ConsultationRow, qid: str, value: Any, outcome: QuestionOutcome) -> None:
+    steps.log_question(c, qid)
+    steps.record_answer(c, qid, value, outcome)
+    steps.save(s, c)
 
 
 def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
     with db.session() as s:
         staff = repo.set_role(s, 77, Role.STAFF)
         household = repo.create_household(s, "H-0042", staff)
-        c = repo.start_consultation(
+        created = repo.start_consultation(
             s, chat_id=CHAT, user=staff, channel=Channel.TELEGRAM, language="en", household=household
         )
-        cid = c.id
-        assert (c.state, c.role, c.answers, c.pending, c.version) == (
+        cid = created.id
+        assert (created.state, created.role, created.answers, created.pending, created.version) == (
             ConsultationState.ASKING,
             Role.STAFF,
             {},
@@ -57,36 +63,38 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
     with db.session() as s:
         c = _active(s)
         assert c.id == cid
-        seq = repo.log_question(s, c, "age")
+        seq = steps.log_question(c, "age")
         assert (seq, c.current_question, c.current_seq, c.answered) == (1, "age", 1, 0)
+        steps.save(s, c)
     with db.session() as s:
         c = _active(s)
         assert c.current_question == "age"
-        repo.set_pending(s, c, {"attempts": 1})
+        steps.set_pending(c, {"attempts": 1})
+        steps.save(s, c)
     with db.session() as s:
         c = _active(s)
         assert c.pending == {"attempts": 1}
-        repo.record_answer(s, c, "age", 72)
-        repo.log_question(s, c, "household_income")
-        repo.record_answer(s, c, "household_income", None, QuestionOutcome.DONT_KNOW)
-        repo.log_question(s, c, "lives_alone")
-        repo.record_answer(s, c, "lives_alone", True, QuestionOutcome.SKIPPED)  # skipped keeps no value
+        steps.record_answer(c, "age", 72)
+        steps.log_question(c, "household_income")
+        steps.record_answer(c, "household_income", None, QuestionOutcome.DONT_KNOW)
+        steps.log_question(c, "lives_alone")
+        steps.record_answer(c, "lives_alone", True, QuestionOutcome.SKIPPED)  # skipped keeps no value
+        steps.save(s, c)
     with db.session() as s:
         c = _active(s)
         assert c.answers == {"age": 72, "household_income": None, "lives_alone": None}
         assert c.pending == {}  # an answer ends any half-made selection
         assert c.current_question is None
-        repo.finish(
-            s, c, {"basic_pension": "eligible", "livelihood_benefit": "unknown", "medical_aid": "ineligible"}
-        )
+        statuses = {"basic_pension": "eligible", "livelihood_benefit": "unknown", "medical_aid": "ineligible"}
+        steps.finish(c, statuses)
+        steps.save(s, c)
     with db.session() as s:
         assert repo.active_consultation(s, CHAT) is None
         latest = repo.latest_consultation(s, CHAT)
         assert latest is not None and latest.id == cid
-        c = latest
-        assert c.state is ConsultationState.RESULTS
-        assert c.finished_at is not None and c.finished_at >= c.started_at
-        assert {(r.program_id, r.status) for r in c.results} == {
+        assert latest.state is ConsultationState.RESULTS
+        assert latest.finished_at is not None and latest.finished_at >= latest.started_at
+        assert {(r.program_id, r.status) for r in latest.results} == {
             ("basic_pension", "eligible"),
             ("livelihood_benefit", "unknown"),
             ("medical_aid", "ineligible"),
@@ -98,28 +106,30 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
             (3, "lives_alone", None, QuestionOutcome.SKIPPED),
         ]
         assert all(q.answered_at is not None and q.answered_at >= q.asked_at for q in log)
-        assert c.version > 1
+        assert latest.version > 1
 
 
 def test_finish_refuses_unknown_statuses_and_replaces_earlier_results(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
         with pytest.raises(ValueError, match="maybe"):
-            repo.finish(s, c, {"basic_pension": "maybe"})
+            steps.finish(c, {"basic_pension": "maybe"})
         assert c.state is ConsultationState.ASKING
-        repo.finish(s, c, {"basic_pension": "unknown", "medical_aid": "unknown"})
-        repo.finish(s, c, {"basic_pension": "eligible"})
+        steps.finish(c, {"basic_pension": "unknown", "medical_aid": "unknown"})
+        steps.save(s, c)
+        steps.finish(c, {"basic_pension": "eligible"})
+        steps.save(s, c)
         cid = c.id
     with db.session() as s:
-        c = _get(s, cid)
-        assert [(r.program_id, r.status) for r in c.results] == [("basic_pension", "eligible")]
+        saved = _get(s, cid)
+        assert [(r.program_id, r.status) for r in saved.results] == [("basic_pension", "eligible")]
 
 
 def test_start_cancels_the_chats_consultation_still_asking_only(db: Database) -> None:
     with db.session() as s:
-        first = _start(s)
-        other_chat = _start(s, chat_id=CHAT + 1)
-        second = _start(s, scope_kind="domain", scope_value="housing")
+        first = _create(s)
+        other_chat = _create(s, chat_id=CHAT + 1)
+        second = _create(s, scope_kind="domain", scope_value="housing")
         assert first.state is ConsultationState.CANCELLED and first.finished_at is not None
         assert other_chat.state is ConsultationState.ASKING
         ids = first.id, second.id, other_chat.id
@@ -135,8 +145,11 @@ def test_start_cancels_the_chats_consultation_still_asking_only(db: Database) ->
 
 def test_cancel_leaves_no_active_consultation_but_keeps_it_as_latest(db: Database) -> None:
     with db.session() as s:
-        c = _start(s)
-        repo.log_question(s, c, "age")
+        row = _start(s)
+        steps.log_question(row, "age")
+        steps.save(s, row)
+        c = repo.get_consultation(s, row.id)
+        assert c is not None and c.current_question == "age"  # the ORM copy was refreshed
         repo.cancel(s, c)
     with db.session() as s:
         assert repo.active_consultation(s, CHAT) is None
@@ -168,36 +181,39 @@ def test_prefilled_answers(db: Database) -> None:
         c = _start(s, answers={"age": 70, "region": "seoul"})
         cid = c.id
     with db.session() as s:
-        c = _get(s, cid)
-        assert c.answers == {"age": 70, "region": "seoul"}
+        saved = _get(s, cid)
+        assert saved.answers == {"age": 70, "region": "seoul"}
         assert repo.question_log(s, cid) == []
 
 
 def test_undo_walks_back_over_given_answers(db: Database) -> None:
     with db.session() as s:
         c = _start(s, answers={"region": "seoul"})
-        repo.record_answer(s, c, "region", "seoul", QuestionOutcome.REUSED)
+        steps.record_answer(c, "region", "seoul", QuestionOutcome.REUSED)
         _ask_and_answer(s, c, "age", 70, QuestionOutcome.ANSWERED)
         _ask_and_answer(s, c, "assets", None, QuestionOutcome.DONT_KNOW)
         cid = c.id
     with db.session() as s:
         c = _active(s)
-        repo.set_pending(s, c, {"selected": ["job_loss"]})
-        assert repo.undo_last(s, c) == "assets"
+        steps.set_pending(c, {"selected": ["job_loss"]})
+        assert steps.undo_last(s, c) == "assets"
         assert c.answers == {"region": "seoul", "age": 70}
         assert c.pending == {}
+        steps.save(s, c)
     with db.session() as s:
         c = _active(s)
         assert c.answers == {"region": "seoul", "age": 70}
         # Re-asked after undo: the new log row is filled, the undone one keeps its history.
-        repo.log_question(s, c, "assets")
-        repo.record_answer(s, c, "assets", 50_000_000)
+        steps.log_question(c, "assets")
+        steps.record_answer(c, "assets", 50_000_000)
+        steps.save(s, c)
     with db.session() as s:
         c = _active(s)
-        assert repo.undo_last(s, c) == "assets"
-        assert repo.undo_last(s, c) == "age"
-        assert repo.undo_last(s, c) is None  # reused answers were not given here: nothing left to undo
+        assert steps.undo_last(s, c) == "assets"
+        assert steps.undo_last(s, c) == "age"
+        assert steps.undo_last(s, c) is None  # reused answers were not given here: nothing left to undo
         assert c.answers == {"region": "seoul"}
+        steps.save(s, c)
     with db.session() as s:
         log = repo.question_log(s, cid)
         assert [(q.seq, q.question_id, q.outcome) for q in log] == [
@@ -212,9 +228,10 @@ def test_undo_walks_back_over_given_answers(db: Database) -> None:
 def test_record_answer_fills_the_latest_unanswered_row_of_that_question(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
-        repo.log_question(s, c, "age")
-        repo.log_question(s, c, "age")  # asked again, e.g. after an unparseable reply
-        repo.record_answer(s, c, "age", 45)
+        steps.log_question(c, "age")
+        steps.log_question(c, "age")  # asked again, e.g. after an unparseable reply
+        steps.record_answer(c, "age", 45)
+        steps.save(s, c)
         log = repo.question_log(s, c.id)
         assert [(q.seq, q.answer, q.outcome) for q in log] == [
             (1, None, None),
@@ -225,7 +242,7 @@ def test_record_answer_fills_the_latest_unanswered_row_of_that_question(db: Data
 def test_record_answer_refuses_undone_outcome(db: Database) -> None:
     with pytest.raises(ValueError), db.session() as s:
         c = _start(s)
-        repo.record_answer(s, c, "age", 1, QuestionOutcome.UNDONE)
+        steps.record_answer(c, "age", 1, QuestionOutcome.UNDONE)
 
 
 def test_json_answers_round_trip(db: Database) -> None:
@@ -246,10 +263,10 @@ def test_json_answers_round_trip(db: Database) -> None:
             _ask_and_answer(s, c, qid, value, QuestionOutcome.ANSWERED)
         cid = c.id
     with db.session() as s:
-        c = _get(s, cid)
-        assert c.answers == answers
-        assert c.answers["lives_alone"] is True and c.answers["has_spouse"] is False
-        assert type(c.answers["age"]) is int
+        saved = _get(s, cid)
+        assert saved.answers == answers
+        assert saved.answers["lives_alone"] is True and saved.answers["has_spouse"] is False
+        assert type(saved.answers["age"]) is int
         log = {q.question_id: q.answer for q in repo.question_log(s, cid)}
         assert log == answers
         assert log["children_ages"] == [0, 3, 17]
@@ -264,26 +281,26 @@ def test_json_answers_round_trip(db: Database) -> None:
 def test_optimistic_locking_rejects_the_second_writer(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
-        repo.log_question(s, c, "age")
+        steps.log_question(c, "age")
+        steps.save(s, c)
         cid = c.id
     first, second = Session(db.engine), Session(db.engine)
     try:
-        c1 = first.get(Consultation, cid)
-        c2 = second.get(Consultation, cid)
+        c1, c2 = steps.load(first, cid), steps.load(second, cid)
         assert c1 is not None and c2 is not None
-        assert c1.questions and c2.questions  # both have the full state loaded
-        repo.record_answer(first, c1, "age", 70)
+        steps.record_answer(c1, "age", 70)
+        steps.save(first, c1)
         first.commit()
-        repo.record_answer(second, c2, "age", 71)
+        steps.record_answer(c2, "age", 71)
         with pytest.raises(StaleDataError):
-            second.commit()
+            steps.save(second, c2)
         second.rollback()
     finally:
         first.close()
         second.close()
     with db.session() as s:
-        c = _get(s, cid)
-        assert c.answers == {"age": 70}  # the first answer was not lost
+        saved = _get(s, cid)
+        assert saved.answers == {"age": 70}  # the first answer was not lost
         assert [q.answer for q in repo.question_log(s, cid)] == [70]
 
 
@@ -291,15 +308,16 @@ def test_optimistic_locking_through_database_sessions(db: Database) -> None:
     with db.session() as s:
         cid = _start(s).id
     with db.session() as outer:
-        stale = outer.get(Consultation, cid)
+        stale = steps.load(outer, cid)
         assert stale is not None
         with db.session() as inner:
-            fresh = inner.get(Consultation, cid)
+            fresh = steps.load(inner, cid)
             assert fresh is not None
-            repo.set_pending(inner, fresh, {"selected": ["disaster"]})
+            steps.set_pending(fresh, {"selected": ["disaster"]})
+            steps.save(inner, fresh)
+        steps.set_pending(stale, {"selected": ["abuse_or_violence"]})
         with pytest.raises(StaleDataError):
-            repo.set_pending(outer, stale, {"selected": ["abuse_or_violence"]})
-            outer.flush()
+            steps.save(outer, stale)
         outer.rollback()
     with db.session() as s:
         c = _get(s, cid)
@@ -308,18 +326,21 @@ def test_optimistic_locking_through_database_sessions(db: Database) -> None:
 
 def _finished(
     s: Session, household: Household, user: User, answers: dict[str, Any], finished_at: dt.datetime
-) -> Consultation:
-    c = repo.start_consultation(
-        s,
-        chat_id=CHAT,
-        user=user,
-        channel=Channel.TELEGRAM,
-        language="ko",
-        household=household,
-        answers=answers,
+) -> ConsultationRow:
+    c = steps.row_of(
+        repo.start_consultation(
+            s,
+            chat_id=CHAT,
+            user=user,
+            channel=Channel.TELEGRAM,
+            language="ko",
+            household=household,
+            answers=answers,
+        )
     )
-    repo.finish(s, c, {})
+    steps.finish(c, {})
     c.finished_at = finished_at
+    steps.save(s, c)
     return c
 
 
@@ -370,11 +391,14 @@ def test_household_consultations_newest_first_and_eager(db: Database) -> None:
         home = repo.create_household(s, "H-0200", staff)
         hid = home.id
         for age in (60, 61, 62):
-            c = repo.start_consultation(
-                s, chat_id=CHAT, user=staff, channel=Channel.CONSOLE, language="ko", household=home
+            c = steps.row_of(
+                repo.start_consultation(
+                    s, chat_id=CHAT, user=staff, channel=Channel.CONSOLE, language="ko", household=home
+                )
             )
             _ask_and_answer(s, c, "age", age, QuestionOutcome.ANSWERED)
-            repo.finish(s, c, {"basic_pension": "eligible"})
+            steps.finish(c, {"basic_pension": "eligible"})
+            steps.save(s, c)
         _start(s, chat_id=CHAT + 9)  # no household
     with db.session() as s:
         found = repo.household_consultations(s, hid, limit=2)
@@ -391,8 +415,9 @@ def test_state_survives_a_new_database_object(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
         _ask_and_answer(s, c, "age", 33, QuestionOutcome.ANSWERED)
-        repo.log_question(s, c, "crisis")
-        repo.set_pending(s, c, {"selected": ["job_loss"], "attempts": 2})
+        steps.log_question(c, "crisis")
+        steps.set_pending(c, {"selected": ["job_loss"], "attempts": 2})
+        steps.save(s, c)
     other = Database(db.engine.url)
     try:
         with other.session() as s:
@@ -402,7 +427,7 @@ def test_state_survives_a_new_database_object(db: Database) -> None:
                 {"age": 33},
                 {"selected": ["job_loss"], "attempts": 2},
             )
-            assert [q.question_id for q in c.questions] == ["age", "crisis"]
+            assert [q.question_id for q in repo.question_log(s, c.id)] == ["age", "crisis"]
     finally:
         other.dispose()
 
@@ -414,13 +439,14 @@ def test_two_writers_asking_at_once_cannot_both_log(db: Database) -> None:
         cid = _start(s).id
     first, second = Session(db.engine), Session(db.engine)
     try:
-        c1, c2 = first.get(Consultation, cid), second.get(Consultation, cid)
+        c1, c2 = steps.load(first, cid), steps.load(second, cid)
         assert c1 is not None and c2 is not None
-        repo.log_question(first, c1, "age")
+        steps.log_question(c1, "age")
+        steps.save(first, c1)
         first.commit()
+        steps.log_question(c2, "region")
         with pytest.raises((StaleDataError, IntegrityError)):
-            repo.log_question(second, c2, "region")
-            second.commit()
+            steps.save(second, c2)
         second.rollback()
     finally:
         first.close()
@@ -429,8 +455,9 @@ def test_two_writers_asking_at_once_cannot_both_log(db: Database) -> None:
         assert [q.question_id for q in repo.question_log(s, cid)] == ["age"]
 
 
-def _counters_match_the_log(s: Session, c: Consultation) -> None:
-    """What the row's counters stand in for, read the slow way from the log itself."""
+def _counters_match_the_log(s: Session, c: ConsultationRow) -> None:
+    """What the row's counters stand in for, read the slow way from the log itself (once saved)."""
+    steps.save(s, c)
     log = repo.question_log(s, c.id)
     assert c.last_seq == max((q.seq for q in log), default=0)
     given = (QuestionOutcome.ANSWERED, QuestionOutcome.DONT_KNOW, QuestionOutcome.SKIPPED)
@@ -440,36 +467,39 @@ def _counters_match_the_log(s: Session, c: Consultation) -> None:
         assert c.current_seq is None
     else:
         assert [(q.question_id, q.outcome) for q in on_screen] == [(c.current_question, None)]
+    assert steps.load(s, c.id) == c  # and the row as saved is the row in memory
 
 
 def test_counters_on_the_row_agree_with_the_log_through_every_kind_of_step(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
-        repo.record_answer(s, c, "region", "seoul", QuestionOutcome.REUSED)
+        steps.record_answer(c, "region", "seoul", QuestionOutcome.REUSED)
         _counters_match_the_log(s, c)
         assert (c.answered, c.last_seq) == (0, 1)  # a reused answer is not one the person gave
-        repo.log_question(s, c, "age")
+        steps.log_question(c, "age")
         _counters_match_the_log(s, c)
-        repo.record_answer(s, c, "age", 70)
-        repo.log_question(s, c, "assets")
+        steps.record_answer(c, "age", 70)
+        steps.log_question(c, "assets")
         _counters_match_the_log(s, c)
         cid = c.id
     with db.session() as s:  # a later update, as the next button press would be
-        c = _get(s, cid)
-        assert repo.undo_last(s, c) == "age"
+        row = steps.load(s, cid)
+        assert row is not None
+        c = row
+        assert steps.undo_last(s, c) == "age"
         _counters_match_the_log(s, c)
-        repo.log_question(s, c, "age")
+        steps.log_question(c, "age")
         _counters_match_the_log(s, c)
         assert c.answered == 0  # back at the first question: it is question 1 again
-        repo.record_answer(s, c, "crisis", ["job_loss"])  # not the question on screen: a row of its own
+        steps.record_answer(c, "crisis", ["job_loss"])  # not the question on screen: a row of its own
         _counters_match_the_log(s, c)
         assert c.current_question == "age"
-        repo.record_answer(s, c, "age", 71)
+        steps.record_answer(c, "age", 71)
         _counters_match_the_log(s, c)
-        repo.finish(s, c, {"basic_pension": "eligible"})
+        steps.finish(c, {"basic_pension": "eligible"})
         _counters_match_the_log(s, c)
     with db.session() as s:
-        c = _get(s, cid)
+        orm = _get(s, cid)
         assert [(q.question_id, q.answer, q.outcome) for q in repo.question_log(s, cid)] == [
             ("region", "seoul", QuestionOutcome.REUSED),
             ("age", 70, QuestionOutcome.UNDONE),
@@ -477,16 +507,38 @@ def test_counters_on_the_row_agree_with_the_log_through_every_kind_of_step(db: D
             ("age", 71, QuestionOutcome.ANSWERED),
             ("crisis", ["job_loss"], QuestionOutcome.ANSWERED),
         ]
-        assert c.answers == {"region": "seoul", "crisis": ["job_loss"], "age": 71}
+        assert orm.answers == {"region": "seoul", "crisis": ["job_loss"], "age": 71}
 
 
-def test_a_question_list_read_earlier_in_the_session_shows_rows_written_since(db: Database) -> None:
+def test_an_orm_copy_loaded_in_the_session_shows_what_was_saved_since(db: Database) -> None:
+    with db.session() as s:
+        row = _start(s)
+        c = repo.get_consultation(s, row.id)
+        assert c is not None and c.questions == []
+        steps.log_question(row, "age")
+        steps.save(s, row)
+        assert [q.question_id for q in c.questions] == ["age"]
+        steps.record_answer(row, "age", 70)
+        steps.save(s, row)
+        assert [q.answer for q in c.questions] == [70]
+        assert (c.answers, c.version) == ({"age": 70}, row.version)
+        steps.finish(row, {"basic_pension": "eligible"})
+        steps.save(s, row)
+        assert [r.program_id for r in c.results] == ["basic_pension"]
+        assert c.state is ConsultationState.RESULTS
+
+
+def test_save_writes_only_when_the_step_changed_something(db: Database) -> None:
     with db.session() as s:
         c = _start(s)
-        assert c.questions == []
-        repo.log_question(s, c, "age")
-        assert [q.question_id for q in c.questions] == ["age"]
-        repo.record_answer(s, c, "age", 70)
-        assert [q.answer for q in c.questions] == [70]
-        repo.finish(s, c, {"basic_pension": "eligible"})
-        assert [r.program_id for r in c.results] == ["basic_pension"]
+        version = c.version
+        steps.save(s, c)
+        assert c.version == version
+        steps.set_pending(c, {"fails": 1})
+        steps.save(s, c)
+        assert c.version == version + 1
+        steps.save(s, c)  # nothing new: no second bump
+        assert c.version == version + 1
+        loaded = steps.load(s, c.id)
+        assert loaded is not None and (loaded.version, loaded.pending) == (version + 1, {"fails": 1})
+        assert steps.load(s, c.id + 1000) is None

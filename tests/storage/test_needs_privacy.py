@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework.model import AccessAction, EventKind, NeedCategory, NeedStatus
-from storage import needs, repo
+from storage import needs, repo, steps
 from storage.db import Database
 from storage.models import Channel, Consultation, ConsultationResult, Household, QuestionLog, User
 from storage.models_needs import AccessLog, Need, NeedEvent
@@ -132,11 +132,13 @@ def _consult(
     c = repo.start_consultation(
         s, chat_id=user.telegram_id, user=user, channel=Channel.TELEGRAM, language="ko", household=household
     )
+    row = steps.row_of(c)
     for question, value in answers.items():
-        repo.log_question(s, c, question)
-        repo.record_answer(s, c, question, value)
+        steps.log_question(row, question)
+        steps.record_answer(row, question, value)
     if results is not None:
-        repo.finish(s, c, results)
+        steps.finish(row, results)
+    steps.save(s, row)  # expires c: read again, it shows what was saved
     return c
 
 
