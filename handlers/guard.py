@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.settings import Settings
 from handlers.callbacks import Action
 from storage.models import Role, User
+from storage.repo import Caller
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.STAFF, Role.COORDINATOR, Role.ADMIN})
@@ -68,7 +69,7 @@ COMMANDS: dict[str, frozenset[Role]] = {
 }
 
 
-def role_of(user: User, settings: Settings) -> Role:
+def role_of(user: User | Caller, settings: Settings) -> Role:
     """ADMIN_IDS always wins, so a district can bootstrap before anyone is registered."""
     if user.telegram_id in settings.admin_ids:
         return Role.ADMIN

@@ -28,6 +28,7 @@ from handlers.texts import t
 from knowledge.text import Lang
 from storage import repo
 from storage.models import Role, User
+from storage.repo import Caller
 
 log = logging.getLogger(__name__)
 RETRIES = 2
@@ -47,7 +48,7 @@ class Reply:
 class Turn:
     services: Services
     session: Session
-    user: User
+    caller: Caller
     role: Role
     lang: Lang
     chat_id: int
@@ -59,6 +60,13 @@ class Turn:
     @property
     def manual(self) -> Any:
         return self.services.manual
+
+    @property
+    def user(self) -> User:
+        """The caller as an ORM object, loaded only by handlers that need more than role and language."""
+        found = self.session.get(User, self.caller.id)
+        assert found is not None  # read in this same transaction
+        return found
 
 
 Decide = Callable[[Turn], Reply]
@@ -95,19 +103,18 @@ def _decide(
     chat = update.effective_chat
     assert tg_user is not None and chat is not None
     with services.db.session() as s:
-        user = repo.get_user(s, tg_user.id)
-        if user is None:
-            user = repo.ensure_user(
-                s, tg_user.id, Lang.parse(tg_user.language_code, services.settings.default_language).value
-            )
-        role = role_of(user, services.settings)
-        lang = Lang.parse(user.language)
+        who = repo.caller(s, tg_user.id)
+        if who is None:
+            language = Lang.parse(tg_user.language_code, services.settings.default_language).value
+            who = repo.caller_of(repo.ensure_user(s, tg_user.id, language))
+        role = role_of(who, services.settings)
+        lang = Lang.parse(who.language)
         if not may(role, allowed):
             log.info("denied %s for role %s", decide.__name__, role.value)
             return Reply(notice=t("denied", lang), messages=[] if callback else [Msg(t("denied", lang))])
         text = update.effective_message.text if update.message and update.effective_message else None
         username = update.get_bot().username if update.get_bot() else ""
-        turn = Turn(services, s, user, role, lang, chat.id, text, callback, args, username or "")
+        turn = Turn(services, s, who, role, lang, chat.id, text, callback, args, username or "")
         return decide(turn)
 
 

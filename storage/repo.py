@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     SCOPE_KINDS,
+    Base,
     Channel,
     Consultation,
     ConsultationState,
@@ -56,6 +58,32 @@ _ACTIVE_CONSULTATION = (
     .order_by(Consultation.id.desc())
     .limit(1)
 )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an update, as every update needs it (role and language) without loading a User."""
+
+    id: int
+    telegram_id: int
+    role: Role
+    language: str
+    active: bool
+
+
+_USERS = Base.metadata.tables[User.__tablename__]
+_CALLER = select(
+    _USERS.c.id, _USERS.c.telegram_id, _USERS.c.role, _USERS.c.language, _USERS.c.active
+).where(_USERS.c.telegram_id == bindparam("telegram_id"))
+
+
+def caller(s: Session, telegram_id: int) -> Caller | None:
+    found = s.connection().execute(_CALLER, {"telegram_id": telegram_id}).first()
+    return None if found is None else Caller(*found)
+
+
+def caller_of(user: User) -> Caller:
+    return Caller(user.id, user.telegram_id, user.role, user.language, user.active)
 
 
 def get_user(s: Session, telegram_id: int) -> User | None:

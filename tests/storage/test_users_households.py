@@ -179,3 +179,18 @@ def test_caseload_is_assigned_or_own_unassigned_households_most_recent_first(db:
         other = repo.list_users(s, Role.STAFF)[1]
         assert other.id == other_id
         assert [h.code for h in repo.caseload(s, other)] == ["H-0005", "H-0003"]
+
+
+def test_caller_reads_role_and_language_without_loading_a_user(db: Database) -> None:
+    with db.session() as s:
+        assert repo.caller(s, 4242) is None
+        user = repo.ensure_user(s, 4242, "en-GB")
+        repo.set_role(s, 4242, Role.STAFF)
+        s.flush()
+        expected = repo.Caller(user.id, 4242, Role.STAFF, "en", True)
+        assert repo.caller_of(user) == expected
+    with db.session() as s:
+        found = repo.caller(s, 4242)
+        assert found == expected
+        assert isinstance(found.role, Role)
+        assert s.identity_map.keys() == set()  # no ORM object was built for it
