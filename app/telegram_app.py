@@ -9,6 +9,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from app.processor import PerChatUpdateProcessor
+from app.replybot import build_bot
 from app.services import Services
 from app.settings import Settings
 from handlers import register, set_commands
@@ -48,17 +49,13 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     settings = services.settings
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else LOCAL_TOKEN
+    bot = build_bot(token, settings.telegram_api_base_url, settings.telegram_api_file_url, request)
     builder: Any = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_api_base_url)
+        .bot(bot)
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(set_commands)
     )
-    if settings.telegram_api_file_url:
-        builder = builder.base_file_url(settings.telegram_api_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     if not with_updater:
         builder = builder.updater(None)
     app: Application = builder.build()  # type: ignore[type-arg]

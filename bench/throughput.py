@@ -710,6 +710,24 @@ def run(
     return result
 
 
+def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median throughput, carrying every run's figures and the worst failure counts.
+
+    On a shared machine one run can be 10 to 15 % off the next: quote the median of several, not one.
+    """
+    ordered = sorted(results, key=lambda r: r["updates_per_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    for key in ("errors", "out_of_order", "lost"):
+        chosen[key] = max(r[key] for r in results)
+    chosen["runs"] = {
+        "updates_per_s": [r["updates_per_s"] for r in results],
+        "baseline_updates_per_s": [r["baseline_updates_per_s"] for r in results],
+        "p99_ms": [r["p99_ms"] for r in results],
+    }
+    chosen["met"] = _met(chosen)
+    return chosen
+
+
 def _met(r: dict[str, Any]) -> dict[str, bool]:
     met = {
         "clean": r["errors"] == 0 and r["out_of_order"] == 0 and r["lost"] == 0,
@@ -779,21 +797,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile-out", help="profile the bot run: .pstats (cProfile), .html or other (pyinstrument)"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="whole runs, each on a fresh database; reports the median"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     logging.basicConfig(level=logging.WARNING)
-    result = run(
-        chats=args.chats,
-        latency_ms=args.latency_ms,
-        database=args.database,
-        rounds=args.rounds,
-        processes=args.processes,
-        max_concurrent=args.max_concurrent,
-        baseline=not args.no_baseline,
-        ceiling=args.ceiling,
-        profile_out=args.profile_out,
-    )
-    emit(result, args.json, human)
+    results = [
+        run(
+            chats=args.chats,
+            latency_ms=args.latency_ms,
+            database=args.database,
+            rounds=args.rounds,
+            processes=args.processes,
+            max_concurrent=args.max_concurrent,
+            baseline=not args.no_baseline,
+            ceiling=args.ceiling,
+            profile_out=args.profile_out,
+        )
+        for _ in range(args.repeat)
+    ]
+    emit(median_run(results), args.json, human)
     return 0
 
 

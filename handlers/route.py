@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from telegram import InputFile, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from app.replybot import ReplyBot
 from app.services import Services
 from handlers.callbacks import BadCallback, Callback, parse
 from handlers.guard import ACTIONS, may, role_of
@@ -74,7 +74,7 @@ PTBCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, 
 
 
 def markup(rows: Keyboard) -> dict[str, Any] | None:
-    """The Bot API's inline keyboard as plain JSON data, passed through `api_kwargs`.
+    """The Bot API's inline keyboard as plain JSON data.
 
     Building InlineKeyboardMarkup objects only for the library to turn them back into the same
     dicts cost a tenth of a consultation step (a question has up to twenty buttons).
@@ -84,11 +84,6 @@ def markup(rows: Keyboard) -> dict[str, Any] | None:
     return {
         "inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in rows]
     }
-
-
-def _markup_kwargs(rows: Keyboard) -> dict[str, Any] | None:
-    found = markup(rows)
-    return None if found is None else {"reply_markup": found}
 
 
 def _decide(
@@ -149,38 +144,31 @@ def route(decide: Decide, allowed: frozenset[Role] | None = None) -> PTBCallback
                 if attempt == RETRIES:
                     raise
                 log.info("concurrent change to a consultation; retrying")
-        await send(update, reply)
+        assert isinstance(context.bot, ReplyBot)  # build_application makes it one
+        await send(context.bot, update, reply)
 
     handler.__name__ = decide.__name__
     return handler
 
 
-async def send(update: Update, reply: Reply) -> None:
+async def send(bot: ReplyBot, update: Update, reply: Reply) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert chat is not None
-    bot = update.get_bot()
     if query is not None:
         await query.answer(reply.notice)
     elif reply.notice:
         await bot.send_message(chat.id, reply.notice)
     if reply.edit is not None and query is not None and query.message is not None:
         try:
-            await bot.edit_message_text(
-                reply.edit.text,
-                chat.id,
-                query.message.message_id,
-                parse_mode=ParseMode.HTML,
-                api_kwargs=_markup_kwargs(reply.edit.keyboard),
-            )
+            edit = reply.edit
+            await bot.edit_html(chat.id, query.message.message_id, edit.text, markup(edit.keyboard))
         except BadRequest as exc:
             # Pressing the same toggle twice quickly can ask for an identical edit; harmless.
             if "not modified" not in str(exc).lower():
                 raise
     for msg in reply.messages:
-        await bot.send_message(
-            chat.id, msg.text, parse_mode=ParseMode.HTML, api_kwargs=_markup_kwargs(msg.keyboard)
-        )
+        await bot.send_html(chat.id, msg.text, markup(msg.keyboard))
     if reply.document is not None:
         name, content, caption = reply.document
         await bot.send_document(chat.id, InputFile(content, filename=name), caption=caption)
@@ -189,9 +177,7 @@ async def send(update: Update, reply: Reply) -> None:
         await bot.send_photo(chat.id, InputFile(image, filename="stats.png"), caption=caption)
     for chat_id, msg in reply.notify:
         try:
-            await bot.send_message(
-                chat_id, msg.text, parse_mode=ParseMode.HTML, api_kwargs=_markup_kwargs(msg.keyboard)
-            )
+            await bot.send_html(chat_id, msg.text, markup(msg.keyboard))
         except TelegramError:
             # The person may have blocked the bot; the need itself is saved and shows in /needs.
             log.warning("could not notify a chat about a need")

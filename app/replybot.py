@@ -1,0 +1,57 @@
+"""The bot object handlers send with: python-telegram-bot's ExtBot plus two lean sends.
+
+`Bot.send_message` and `edit_message_text` turn the message Telegram sends back (text, keyboard and
+all) into a Message. Handlers never read it, and that parsing cost about a tenth of a consultation
+step. `send_html` and `edit_html` take the same request path (`_post`, which ExtBot and its subclasses
+extend: defaults, timeouts, a rate limiter if one is set, errors such as RetryAfter or BadRequest
+raised as usual) and leave the result as JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.ext import ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
+
+# What ApplicationBuilder would choose: many concurrent sends, one long poll.
+SEND_POOL_SIZE = 256
+
+
+class ReplyBot(ExtBot[None]):
+    async def send_html(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> None:
+        data: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
+        if markup is not None:
+            data["reply_markup"] = markup
+        await self._post("sendMessage", data)
+
+    async def edit_html(
+        self, chat_id: int, message_id: int, text: str, markup: dict[str, Any] | None = None
+    ) -> None:
+        """Edit a message; without markup its keyboard goes, as Telegram does when none is given."""
+        data: dict[str, Any] = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+        }
+        if markup is not None:
+            data["reply_markup"] = markup
+        await self._post("editMessageText", data)
+
+
+def build_bot(
+    token: str,
+    base_url: str,
+    base_file_url: str | None = None,
+    request: BaseRequest | None = None,
+) -> ReplyBot:
+    options: dict[str, Any] = {"base_file_url": base_file_url} if base_file_url else {}
+    return ReplyBot(
+        token,
+        base_url=base_url,
+        request=request or HTTPXRequest(connection_pool_size=SEND_POOL_SIZE),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        **options,
+    )
