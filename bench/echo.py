@@ -4,9 +4,10 @@
 database, no manual, no rendering: one handler that sends the text back (one Bot API call).
 
 `build_step_application`: the ceiling. A bare PTB bot that makes the same Bot API calls as one
-consultation step (answer the pressed button, send a question with six buttons) and does nothing
-else. No consultation bot built on PTB can be faster than this, whatever its database or engine do,
-so it shows how much of the gap to the echo bot is PTB's own work.
+consultation step (answer the pressed button, send a question with six buttons), the same way
+(app.replybot.ReplyBot, keyboard as plain JSON data), and does nothing else. No consultation bot
+built on PTB can be faster than this, whatever its database or engine do, so it shows how much of
+the gap to the echo bot is PTB's own work.
 
 Both use PTB's stock SimpleUpdateProcessor (unordered concurrency), the fastest a bare PTB bot goes,
 with the same bound on concurrent updates as the consultation bot.
@@ -18,7 +19,6 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -31,10 +31,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from app.processor import UpdateWrapper
+from app.replybot import ReplyBot, build_bot
 from app.telegram_app import LOCAL_TOKEN
 from handlers.route import markup
 
 App = Application[Any, Any, Any, Any, Any, Any]
+LOCAL_BASE_URL = "http://local/bot"  # LocalRequest answers by method name; nothing is contacted
 
 # A typical question as the consultation bot renders it (the longest of the manual's money questions).
 QUESTION = (
@@ -75,19 +77,18 @@ async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_message(
-        chat.id, QUESTION, parse_mode=ParseMode.HTML, api_kwargs={"reply_markup": KEYBOARD}
-    )
+    assert chat is not None and isinstance(context.bot, ReplyBot)
+    await context.bot.send_html(chat.id, QUESTION, KEYBOARD)
 
 
-def _bare(request: BaseRequest, max_concurrent_updates: int) -> App:
+def _bare(request: BaseRequest, max_concurrent_updates: int, *, lean: bool = False) -> App:
+    builder = ApplicationBuilder()
+    if lean:
+        builder = builder.bot(build_bot(LOCAL_TOKEN, LOCAL_BASE_URL, request=request))
+    else:
+        builder = builder.token(LOCAL_TOKEN).request(request).get_updates_request(request)
     app: App = (
-        ApplicationBuilder()
-        .token(LOCAL_TOKEN)
-        .request(request)
-        .get_updates_request(request)
-        .updater(None)
+        builder.updater(None)
         .concurrent_updates(WrappedSimpleUpdateProcessor(max_concurrent_updates))
         .build()
     )
@@ -101,7 +102,7 @@ def build_echo_application(request: BaseRequest, max_concurrent_updates: int) ->
 
 
 def build_step_application(request: BaseRequest, max_concurrent_updates: int) -> App:
-    app = _bare(request, max_concurrent_updates)
+    app = _bare(request, max_concurrent_updates, lean=True)
     app.add_handler(MessageHandler(filters.TEXT, step))
     app.add_handler(CallbackQueryHandler(step))
     return app
