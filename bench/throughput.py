@@ -713,7 +713,7 @@ def run(
 def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The run with the median throughput, carrying every run's figures and the worst failure counts.
 
-    On a shared machine one run can be 10 to 15 % off the next: quote the median of several, not one.
+    On a shared machine one run can be 10 to 20 % off the next: quote the median of several, not one.
     """
     ordered = sorted(results, key=lambda r: r["updates_per_s"])
     chosen = dict(ordered[(len(ordered) - 1) // 2])
