@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+
+from knowledge.model import QuestionType
 from storage import repo
 from storage.models import QuestionOutcome
 from tests.handlers.harness import Chat
@@ -208,3 +211,44 @@ async def test_replies_escape_user_text(chat_factory: Any) -> None:
     chat: Chat = chat_factory(512)
     shown = await chat.send("<b>없는제도</b> & <script>")
     assert "<script>" not in shown[-1].text
+
+
+async def test_an_answer_costs_a_fixed_handful_of_statements(
+    chat_factory: Any, elderly_alone: dict[str, Any], services: Any
+) -> None:
+    """The hot path by design, not by timing: an answer reads the caller and the consultation (a
+    typed one also looks for a draft) and writes the log row, the next question's row and the
+    consultation row; nothing else (no ORM load of the log), however long the consultation has run."""
+    chat: Chat = chat_factory(520)
+    await chat.send("/start")
+    await chat.press("자가진단")
+    await chat.press("전체")
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    kinds = set()
+    for _ in range(6):
+        c = chat.consultation()
+        assert c is not None and c.current_question is not None
+        question = services.manual.questions[c.current_question]
+        value = elderly_alone[question.id]
+        if question.type == QuestionType.MULTI_CHOICE:  # several updates: taps, then "done"
+            await chat.answer(value)
+            continue
+        typed = question.type in (QuestionType.INT, QuestionType.MONEY)
+        kinds.add(typed)
+        event.listen(services.db.engine, "before_cursor_execute", count)
+        try:
+            if typed:
+                await chat.send(str(value))
+            else:
+                token = ("true" if value else "false") if question.type == QuestionType.BOOL else value
+                await chat.press_data(f"a:{c.id}:{question.id}:{token}")
+        finally:
+            event.remove(services.db.engine, "before_cursor_execute", count)
+        reads = ["SELECT"] * (3 if typed else 2)
+        assert sorted(sent) == ["INSERT", *reads, "UPDATE", "UPDATE"], (question.id, sent)
+        sent.clear()
+    assert kinds == {True, False}  # both a typed answer and a button were measured
