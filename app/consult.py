@@ -21,7 +21,8 @@ from knowledge.parsing import parse_answer
 from knowledge.questioning import candidates, next_question
 from knowledge.text import Lang
 from storage import repo, steps
-from storage.models import Channel, Consultation, ConsultationState, Household, QuestionOutcome, User
+from storage.models import Channel, Consultation, ConsultationState, QuestionOutcome, User
+from storage.repo import Caller
 from storage.steps import ConsultationRow
 
 MAX_FAILS = 3
@@ -93,15 +94,21 @@ def start(
     manual: Manual,
     *,
     chat_id: int,
-    user: User,
+    user: User | Caller,
     channel: Channel,
     language: Lang,
     scope: Scope,
-    household: Household | None = None,
+    household_id: int | None = None,
     reuse: dict[str, Any] | None = None,
 ) -> Ask | Done:
     c = _new(
-        s, chat_id=chat_id, user=user, channel=channel, language=language, scope=scope, household=household
+        s,
+        chat_id=chat_id,
+        user=user,
+        channel=channel,
+        language=language,
+        scope=scope,
+        household_id=household_id,
     )
     for qid, value in (reuse or {}).items():
         if qid in manual.questions:
@@ -110,10 +117,16 @@ def start(
 
 
 def _new(
-    s: Session, *, chat_id: int, user: User, channel: Channel, language: Lang, scope: Scope,
-    household: Household | None = None,
+    s: Session,
+    *,
+    chat_id: int,
+    user: User | Caller,
+    channel: Channel,
+    language: Lang,
+    scope: Scope,
+    household_id: int | None = None,
 ) -> ConsultationRow:
-    created = repo.start_consultation(
+    return repo.start_consultation(
         s,
         chat_id=chat_id,
         user=user,
@@ -121,9 +134,8 @@ def _new(
         language=language.value,
         scope_kind=scope.kind,
         scope_value=scope.value,
-        household=household,
+        household_id=household_id,
     )
-    return steps.row_of(created)
 
 
 def _saved(s: Session, c: ConsultationRow, step: T) -> T:
@@ -222,7 +234,14 @@ class QuickCheck:
 
 
 def quick_check(
-    s: Session, manual: Manual, *, chat_id: int, user: User, channel: Channel, language: Lang, text: str
+    s: Session,
+    manual: Manual,
+    *,
+    chat_id: int,
+    user: User | Caller,
+    channel: Channel,
+    language: Lang,
+    text: str,
 ) -> QuickCheck:
     """Verdicts at once from one line of staff shorthand; the consultation waits for a chosen question."""
     from knowledge.shorthand import parse_shorthand

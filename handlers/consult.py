@@ -21,19 +21,18 @@ from storage.steps import ConsultationRow
 def start_consultation(
     turn: Turn, scope: Scope, household_id: int | None = None, reuse: bool = False
 ) -> Reply:
-    household = repo.household_by_id(turn.session, household_id) if household_id else None
     answers = None
-    if household is not None and reuse:
-        answers = repo.reusable_answers(turn.session, household.id, turn.services.settings.reuse_max_age_days)
+    if household_id is not None and reuse:
+        answers = repo.reusable_answers(turn.session, household_id, turn.services.settings.reuse_max_age_days)
     step = consult.start(
         turn.session,
         turn.manual,
         chat_id=turn.chat_id,
-        user=turn.user,
+        user=turn.caller,
         channel=turn.services.channel,
         language=turn.lang,
         scope=scope,
-        household=household,
+        household_id=household_id,
         reuse=answers,
     )
     return step_reply(turn, step)

@@ -67,6 +67,7 @@ class Evaluation:
         self.answers = answers
         self.as_of = as_of
         self._get = answers.get  # what compiled rules read answers with: no Python frame per leaf
+        self._hashable: Any = None  # answers with lists as tuples, for Manual.decision's keys
         self._results: dict[str, Result] = {}
         self._decisions: dict[str, Decision] = {}
         # One screen reads the same few parameters dozens of times; look each up once.
@@ -109,7 +110,10 @@ class Evaluation:
         """verdict() without the reasons (memoised): what choosing the next question needs."""
         found = self._decisions.get(program_id)
         if found is None:
-            found = self._decisions[program_id] = self.decide(self.manual.rules[program_id])
+            if self._hashable is None:
+                self._hashable = {q: tuple(v) if type(v) is list else v for q, v in self.answers.items()}.get
+            found = self.manual.decision(program_id, self.as_of, self._get, self, self._hashable)
+            self._decisions[program_id] = found
         return found
 
     def decide(self, rule: Rule) -> Decision:

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.model import Domain, Group, Parameter, Program, Question
-from knowledge.rules import Decider, Rule, compile_decider
+from knowledge.rules import Answer, Context, Decider, Decision, Rule, compile_decider, referenced
 
 DEFAULT_DIR = Path(__file__).parent / "manual"
 FIGURE_CACHE_SIZE = 4096
+# Decisions remembered across consultations (about 150 bytes each): a step decides every
+# programme again although the answer just given concerns few of them.
+DECISION_CACHE_SIZE = 50_000
 
 
 @dataclass
@@ -34,6 +37,10 @@ class Manual:
     _figures: dict[tuple[str, dt.date, str | None], float | int | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _reads: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _decided: dict[tuple[Any, ...], Decision] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def figure(self, pid: str, on: dt.date, key: str | None) -> float | int | None:
         """parameters[pid].lookup(on, key), remembered."""
@@ -54,6 +61,49 @@ class Manual:
         except KeyError:
             self._deciders[id(rule)] = (rule, compiled := compile_decider(rule))
             return compiled
+
+    def reads(self, program_id: str) -> tuple[str, ...]:
+        """The answers a programme's decision depends on, in a fixed order.
+
+        Everything its rule reads: compared answers, the answers keying its parameters, and the same
+        for every programme it refers to (`eligible:`), transitively.
+        """
+        found = self._reads.get(program_id)
+        if found is not None:
+            return found
+        questions: set[str] = set()
+        stack, seen = [program_id], set()
+        while stack:
+            pid = stack.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            asked, params, deps = referenced(self.rules[pid])
+            questions |= asked
+            questions |= {by for p in params if (by := self.parameters[p].by) is not None}
+            stack.extend(deps)
+        found = self._reads[program_id] = tuple(sorted(questions))
+        return found
+
+    def decision(
+        self, program_id: str, as_of: dt.date, answer: Answer, ctx: Context, hashable: Answer
+    ) -> Decision:
+        """The programme's compiled rule decided, remembered by the answers it reads and the date.
+
+        Sound because a decision is a function of those alone: the manual does not change once
+        loaded, and parameters are looked up by date and by answers that are among the reads.
+        `hashable` reads the same answers with lists as tuples, to build the key.
+        """
+        key = (program_id, as_of, *map(hashable, self.reads(program_id)))
+        try:
+            found = self._decided.get(key)
+        except TypeError:  # a value no rule should meet (a mapping, say): decide without remembering
+            return self.decider(self.rules[program_id])(answer, ctx)
+        if found is None:
+            if len(self._decided) >= DECISION_CACHE_SIZE:
+                self._decided.clear()
+            found = self._decided[key] = self.decider(self.rules[program_id])(answer, ctx)
+        return found
 
     def programs_in(self, domain: str | None) -> list[str]:
         return [p.id for p in self.programs.values() if domain is None or p.domain == domain]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from storage import steps
 from storage.models import (
     SCOPE_KINDS,
     Base,
@@ -27,6 +28,7 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.steps import ConsultationRow
 
 HOUSEHOLD_CODE = re.compile(r"^H-\d{4,6}$")
 # Lenient input: "h0042", "H 0042", "H_0042", full-width forms after NFKC. Digits stay 4 to 6 long,
@@ -72,9 +74,9 @@ class Caller:
 
 
 _USERS = Base.metadata.tables[User.__tablename__]
-_CALLER = select(
-    _USERS.c.id, _USERS.c.telegram_id, _USERS.c.role, _USERS.c.language, _USERS.c.active
-).where(_USERS.c.telegram_id == bindparam("telegram_id"))
+_CALLER = select(_USERS.c.id, _USERS.c.telegram_id, _USERS.c.role, _USERS.c.language, _USERS.c.active).where(
+    _USERS.c.telegram_id == bindparam("telegram_id")
+)
 
 
 def caller(s: Session, telegram_id: int) -> Caller | None:
@@ -215,46 +217,31 @@ def start_consultation(
     s: Session,
     *,
     chat_id: int,
-    user: User,
+    user: User | Caller,
     channel: Channel,
     language: str,
     scope_kind: str = "all",
     scope_value: str | None = None,
-    household: Household | None = None,
+    household_id: int | None = None,
     answers: Mapping[str, Any] | None = None,
-) -> Consultation:
+) -> ConsultationRow:
     """A new consultation in state asking; any consultation of this chat still asking is cancelled."""
     if scope_kind not in SCOPE_KINDS:
         raise ValueError(f"scope_kind must be one of {SCOPE_KINDS}, got {scope_kind!r}")
     if (scope_kind == "all") != (scope_value is None):
         raise ValueError(f"scope_kind {scope_kind!r} with scope_value {scope_value!r}")
-    now = utcnow()
-    for old in s.scalars(
-        select(Consultation).where(
-            Consultation.chat_id == chat_id, Consultation.state == ConsultationState.ASKING
-        )
-    ):
-        _close(old, ConsultationState.CANCELLED, now)
-    consultation = Consultation(
+    return steps.start(
+        s,
         chat_id=chat_id,
-        user=user,
-        household=household,
-        channel=Channel(channel),
+        user_id=user.id,
         role=user.role,
+        channel=channel,
         language=normalise_language(language),
         scope_kind=scope_kind,
         scope_value=scope_value,
-        state=ConsultationState.ASKING,
-        answers=dict(answers or {}),
-        pending={},
-        last_seq=0,
-        answered=0,
-        started_at=now,
-        updated_at=now,
+        household_id=household_id,
+        answers=answers,
     )
-    s.add(consultation)
-    s.flush()
-    return consultation
 
 
 def cancel(s: Session, c: Consultation) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,21 @@ _SAVE = (
     .values({name: bindparam(f"v_{name}") for name in [*_SAVED, "version"]})
 )
 
+_INSERT = insert(_TABLE)
+_CANCEL_ASKING = (
+    update(_TABLE)
+    .where(_TABLE.c.chat_id == bindparam("k_chat_id"), _TABLE.c.state == ConsultationState.ASKING)
+    .values(
+        state=ConsultationState.CANCELLED,
+        finished_at=bindparam("v_now"),
+        updated_at=bindparam("v_now"),
+        current_question=None,
+        current_seq=None,
+        pending={},
+        version=_TABLE.c.version + 1,
+    )
+)
+
 _LOG = Base.metadata.tables[QuestionLog.__tablename__]
 _INSERT_LOG = insert(_LOG)
 _ANSWER_LOG = (
@@ -125,9 +140,61 @@ def active(s: Session, chat_id: int) -> ConsultationRow | None:
     return None if found is None else ConsultationRow(*found)
 
 
-def row_of(c: Consultation) -> ConsultationRow:
-    """The row of a consultation the ORM has just written (a new one); flush it first."""
-    return ConsultationRow(*(getattr(c, name) for name in _COLUMNS))
+def start(
+    s: Session,
+    *,
+    chat_id: int,
+    user_id: int,
+    role: Role,
+    channel: Channel,
+    language: str,
+    scope_kind: str,
+    scope_value: str | None,
+    household_id: int | None,
+    answers: Mapping[str, Any] | None = None,
+) -> ConsultationRow:
+    """Insert a new consultation, asking; any consultation of the chat still asking is cancelled.
+
+    Arguments are taken as valid (repo.start_consultation checks them).
+    """
+    now = utcnow()
+    connection = s.connection()
+    if connection.execute(_CANCEL_ASKING, {"k_chat_id": chat_id, "v_now": now}).rowcount:
+        _expire_loaded(s, lambda c: c.chat_id == chat_id)
+    row = ConsultationRow(
+        id=0,
+        chat_id=chat_id,
+        user_id=user_id,
+        household_id=household_id,
+        channel=Channel(channel),
+        role=Role(role),
+        language=language,
+        scope_kind=scope_kind,
+        scope_value=scope_value,
+        state=ConsultationState.ASKING,
+        current_question=None,
+        answers=dict(answers or {}),
+        pending={},
+        version=1,  # what the ORM's version counter starts at
+        last_seq=0,
+        current_seq=None,
+        answered=0,
+        started_at=now,
+        updated_at=now,
+        finished_at=None,
+    )
+    values = {name: getattr(row, name) for name in _COLUMNS if name != "id"}
+    key = connection.execute(_INSERT, values).inserted_primary_key
+    assert key is not None  # a single-row INSERT always reports it
+    row.id = key[0]
+    return row
+
+
+def _expire_loaded(s: Session, which: Callable[[Consultation], bool]) -> None:
+    """Expire ORM copies of consultations this session holds that a Core write just changed."""
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, Consultation) and which(obj):
+            s.expire(obj)
 
 
 def save(s: Session, row: ConsultationRow) -> None:

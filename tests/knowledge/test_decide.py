@@ -291,3 +291,58 @@ def test_the_figure_cache_stays_bounded_over_years_of_consultation_dates(manual:
         on = start + dt.timedelta(days=day % 3000)
         assert manual.figure(pid, on, None) == manual.parameters[pid].lookup(on, None)
         assert len(manual._figures) <= FIGURE_CACHE_SIZE
+
+
+def test_a_decision_is_remembered_by_every_answer_it_reads_even_through_another() -> None:
+    core = load_manual(DATA / "core", today=CONSULT_DATE)[0]
+    # senior_care reads age and welfare_status itself, and through `eligible: basic_pension` also
+    # household_income and has_spouse, the key of basic_pension's threshold.
+    assert core.reads("senior_care") == ("age", "has_spouse", "household_income", "welfare_status")
+    base = {"age": 70, "household_income": 3_000_000, "welfare_status": []}
+    seen = []
+    for answers in (
+        base,
+        {**base, "has_spouse": False},  # single: 3,000,000 is over 2,470,000
+        {**base, "has_spouse": True},  # couple: under 3,952,000
+        {**base, "has_spouse": True, "region": "seoul"},  # an answer it does not read
+        {**base, "has_spouse": False, "welfare_status": ["near_poor"]},
+    ):
+        got = Evaluation(core, answers, CONSULT_DATE).decision("senior_care")
+        assert got == expected(core.rules["senior_care"], core, answers, CONSULT_DATE, False), answers
+        seen.append(got[0])
+    assert seen == [Tri.UNKNOWN, Tri.NO, Tri.YES, Tri.YES, Tri.YES]
+    # The answer it does not read was served from memory: one entry per distinct read answers.
+    assert sum(1 for key in core._decided if key[0] == "senior_care") == 4
+    # A later date is another key: figures in force then may differ.
+    Evaluation(core, base, dt.date(2025, 3, 1)).decision("senior_care")
+    assert sum(1 for key in core._decided if key[0] == "senior_care") == 5
+
+
+def test_list_answers_are_keyed_by_value_and_odd_values_are_decided_afresh() -> None:
+    core = load_manual(DATA / "core", today=CONSULT_DATE)[0]
+    answers: dict[str, Any] = {"age": 70, "welfare_status": ["near_poor"]}
+    first = Evaluation(core, answers, CONSULT_DATE).decision("senior_care")
+    assert first == (Tri.YES, ())
+    answers["welfare_status"] = ["housing"]  # the same list object, changed: its value is the key
+    assert Evaluation(core, answers, CONSULT_DATE).decision("senior_care") == expected(
+        core.rules["senior_care"], core, answers, CONSULT_DATE, False
+    )
+    size = len(core._decided)
+    odd = {"age": 70, "welfare_status": {"livelihood": True}}  # not a list: unhashable, not remembered
+    assert Evaluation(core, odd, CONSULT_DATE).decision("senior_care") == expected(
+        core.rules["senior_care"], core, odd, CONSULT_DATE, False
+    )
+    assert len(core._decided) == size
+
+
+def test_the_decision_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.manual
+
+    monkeypatch.setattr(knowledge.manual, "DECISION_CACHE_SIZE", 50)
+    core = load_manual(DATA / "core", today=CONSULT_DATE)[0]
+    for income in range(0, 4_000_000, 20_000):
+        answers = {"age": 70, "has_spouse": True, "household_income": income, "household_size": 2}
+        ev = Evaluation(core, answers, CONSULT_DATE)
+        for pid in core.programs:
+            assert ev.decision(pid) == expected(core.rules[pid], core, answers, CONSULT_DATE, False)
+            assert len(core._decided) <= 50

@@ -17,14 +17,10 @@ NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 CHAT = 9_000_000_001
 
 
-def _create(s: Session, chat_id: int = CHAT, **kwargs: Any) -> Consultation:
+def _start(s: Session, chat_id: int = CHAT, **kwargs: Any) -> ConsultationRow:
     user = repo.ensure_user(s, chat_id)
     options: dict[str, Any] = {"channel": Channel.TELEGRAM, "language": "ko", **kwargs}
     return repo.start_consultation(s, chat_id=chat_id, user=user, **options)
-
-
-def _start(s: Session, chat_id: int = CHAT, **kwargs: Any) -> ConsultationRow:
-    return steps.row_of(_create(s, chat_id, **kwargs))
 
 
 def _active(s: Session, chat_id: int = CHAT) -> ConsultationRow:
@@ -50,7 +46,7 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
         staff = repo.set_role(s, 77, Role.STAFF)
         household = repo.create_household(s, "H-0042", staff)
         created = repo.start_consultation(
-            s, chat_id=CHAT, user=staff, channel=Channel.TELEGRAM, language="en", household=household
+            s, chat_id=CHAT, user=staff, channel=Channel.TELEGRAM, language="en", household_id=household.id
         )
         cid = created.id
         assert (created.state, created.role, created.answers, created.pending, created.version) == (
@@ -127,11 +123,15 @@ def test_finish_refuses_unknown_statuses_and_replaces_earlier_results(db: Databa
 
 def test_start_cancels_the_chats_consultation_still_asking_only(db: Database) -> None:
     with db.session() as s:
-        first = _create(s)
-        other_chat = _create(s, chat_id=CHAT + 1)
-        second = _create(s, scope_kind="domain", scope_value="housing")
-        assert first.state is ConsultationState.CANCELLED and first.finished_at is not None
-        assert other_chat.state is ConsultationState.ASKING
+        first = _start(s)
+        other_chat = _start(s, chat_id=CHAT + 1)
+        loaded = _get(s, first.id)  # an ORM copy held when the next start cancels the row
+        before = loaded.state
+        second = _start(s, scope_kind="domain", scope_value="housing")
+        assert before is ConsultationState.ASKING
+        assert loaded.state is ConsultationState.CANCELLED and loaded.finished_at is not None
+        assert (loaded.version, loaded.pending, loaded.current_question) == (2, {}, None)
+        assert _get(s, other_chat.id).state is ConsultationState.ASKING
         ids = first.id, second.id, other_chat.id
     with db.session() as s:
         active = repo.active_consultation(s, CHAT)
@@ -327,16 +327,14 @@ def test_optimistic_locking_through_database_sessions(db: Database) -> None:
 def _finished(
     s: Session, household: Household, user: User, answers: dict[str, Any], finished_at: dt.datetime
 ) -> ConsultationRow:
-    c = steps.row_of(
-        repo.start_consultation(
-            s,
-            chat_id=CHAT,
-            user=user,
-            channel=Channel.TELEGRAM,
-            language="ko",
-            household=household,
-            answers=answers,
-        )
+    c = repo.start_consultation(
+        s,
+        chat_id=CHAT,
+        user=user,
+        channel=Channel.TELEGRAM,
+        language="ko",
+        household_id=household.id,
+        answers=answers,
     )
     steps.finish(c, {})
     c.finished_at = finished_at
@@ -359,17 +357,17 @@ def test_reusable_answers_take_the_latest_finished_recent_consultation(db: Datab
             user=staff,
             channel=Channel.TELEGRAM,
             language="ko",
-            household=home,
+            household_id=home.id,
             answers={"age": 99},
         )
-        repo.cancel(s, cancelled)
+        repo.cancel(s, _get(s, cancelled.id))
         repo.start_consultation(
             s,
             chat_id=CHAT,
             user=staff,
             channel=Channel.TELEGRAM,
             language="ko",
-            household=home,
+            household_id=home.id,
             answers={"age": 98},
         )
         _finished(s, elsewhere, staff, {"age": 30}, NOW - dt.timedelta(days=1))
@@ -391,10 +389,8 @@ def test_household_consultations_newest_first_and_eager(db: Database) -> None:
         home = repo.create_household(s, "H-0200", staff)
         hid = home.id
         for age in (60, 61, 62):
-            c = steps.row_of(
-                repo.start_consultation(
-                    s, chat_id=CHAT, user=staff, channel=Channel.CONSOLE, language="ko", household=home
-                )
+            c = repo.start_consultation(
+                s, chat_id=CHAT, user=staff, channel=Channel.CONSOLE, language="ko", household_id=home.id
             )
             _ask_and_answer(s, c, "age", age, QuestionOutcome.ANSWERED)
             steps.finish(c, {"basic_pension": "eligible"})

@@ -129,16 +129,22 @@ def _consult(
     results: dict[str, str] | None,
     household: Household | None = None,
 ) -> Consultation:
-    c = repo.start_consultation(
-        s, chat_id=user.telegram_id, user=user, channel=Channel.TELEGRAM, language="ko", household=household
+    row = repo.start_consultation(
+        s,
+        chat_id=user.telegram_id,
+        user=user,
+        channel=Channel.TELEGRAM,
+        language="ko",
+        household_id=household.id if household is not None else None,
     )
-    row = steps.row_of(c)
     for question, value in answers.items():
         steps.log_question(row, question)
         steps.record_answer(row, question, value)
     if results is not None:
         steps.finish(row, results)
-    steps.save(s, row)  # expires c: read again, it shows what was saved
+    steps.save(s, row)
+    c = s.get(Consultation, row.id)
+    assert c is not None
     return c
 
 

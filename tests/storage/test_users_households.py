@@ -168,7 +168,7 @@ def test_caseload_is_assigned_or_own_unassigned_households_most_recent_first(db:
         own_visited.created_at -= dt.timedelta(days=2)
         assigned.created_at -= dt.timedelta(days=1)
         repo.start_consultation(
-            s, chat_id=1, user=staff, channel=Channel.TELEGRAM, language="ko", household=own_visited
+            s, chat_id=1, user=staff, channel=Channel.TELEGRAM, language="ko", household_id=own_visited.id
         )
         staff_id, other_id = staff.id, other.id
     with db.session() as s:
