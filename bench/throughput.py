@@ -343,6 +343,7 @@ class Check:
 class PartResult:
     updates: int
     seconds: float  # feeding time, the checks between rounds left out
+    cpu_seconds: float  # this process's CPU time while feeding (harness included)
     started: float  # time.perf_counter(): CLOCK_MONOTONIC on Linux, comparable between processes
     ended: float
     handler: Histogram
@@ -453,7 +454,7 @@ async def _run_part(part: Part) -> PartResult:
     }
     check = Check()
     rss: list[float] = []
-    seconds = 0.0
+    seconds = cpu = 0.0
     stuck = 0
     await app.initialize()
     await app.start()
@@ -472,9 +473,10 @@ async def _run_part(part: Part) -> PartResult:
                 work = [
                     functools.partial(walk, c, n) for c, n in zip(part.chat_ids, part.counts, strict=True)
                 ]
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             walks, stuck = await _feed(client, work)
             seconds += time.perf_counter() - began
+            cpu += time.process_time() - began_cpu
             if db is not None:
                 # Checked and dropped round by round: the harness's own records must not grow.
                 check.add(check_logs(db, walks, part.chat_ids))
@@ -491,6 +493,7 @@ async def _run_part(part: Part) -> PartResult:
     return PartResult(
         updates=client.sent,
         seconds=seconds,
+        cpu_seconds=cpu,
         started=started,
         ended=ended,
         handler=tracker.handler,
@@ -508,6 +511,7 @@ async def _run_part(part: Part) -> PartResult:
 class Totals:
     updates: int
     seconds: float
+    cpu_seconds: float
     handler: Histogram
     check: Check
     sent_by_chat: dict[int, int]
@@ -540,6 +544,7 @@ def run_parts(parts: list[Part]) -> Totals:
     return Totals(
         updates=sum(r.updates for r in results),
         seconds=span if parts[0].rounds == 1 else max(r.seconds for r in results),
+        cpu_seconds=sum(r.cpu_seconds for r in results),
         handler=handler,
         check=check,
         sent_by_chat={k: v for r in results for k, v in r.sent_by_chat.items()},
@@ -640,10 +645,17 @@ def _reference(
         "updates_per_s": round(t.updates / t.seconds, 1),
         "updates": t.updates,
         "seconds": round(t.seconds, 3),
+        "cpu_ms_per_update": _cpu_ms(t),
         "failed": t.errors + t.unhandled,
     }
     out.update({f"{k}_ms": v for k, v in t.handler.percentiles_ms().items()})
     return out
+
+
+def _cpu_ms(t: Totals) -> float:
+    """CPU time per update, summed over the processes: steadier than throughput on a shared machine,
+    where another tenant's load shows in wall-clock time but not in this process's CPU time."""
+    return round(t.cpu_seconds * 1000 / max(1, t.updates), 3)
 
 
 def run(
@@ -697,6 +709,7 @@ def run(
         "updates": bot.updates,
         "consultations": check.consultations,
         "seconds": round(bot.seconds, 3),
+        "cpu_ms_per_update": _cpu_ms(bot),
         "bot_api_calls_per_update": round(bot.api_calls / max(1, bot.updates), 2),
         "baseline": echo,
         "ceiling": step,
@@ -723,6 +736,7 @@ def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
         "updates_per_s": [r["updates_per_s"] for r in results],
         "baseline_updates_per_s": [r["baseline_updates_per_s"] for r in results],
         "p99_ms": [r["p99_ms"] for r in results],
+        "cpu_ms_per_update": [r["cpu_ms_per_update"] for r in results],
     }
     chosen["met"] = _met(chosen)
     return chosen

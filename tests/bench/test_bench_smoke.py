@@ -15,6 +15,8 @@ from bench import load_profiles
 from bench import questions as bench_questions
 from bench import screening as bench_screening
 from bench import search as bench_search
+from bench import storage as bench_storage
+from tests.storage.pg import PG_ADMIN_URL, pg_unavailable_reason
 
 TIMING_KEYS = {"samples", "p50_ms", "p99_ms", "mean_ms", "max_ms"}
 
@@ -72,6 +74,24 @@ def test_questions_bench(capsys: pytest.CaptureFixture[str]) -> None:
     assert keys <= result.keys()
     assert 0 < result["avg_asked"] <= result["max_asked"] <= result["question_bank"]
     assert [row["id"] for row in result["per_profile"]] == [p.id for p in load_profiles()[:2]]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_storage_bench(backend: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--json", "--repeat", "30"]
+    if backend == "postgresql":
+        reason = pg_unavailable_reason()
+        if reason is not None:
+            pytest.skip(reason)
+        argv += ["--database", PG_ADMIN_URL]
+    result = _run(bench_storage.main, argv, capsys)
+    assert (result["benchmark"], result["database"], result["repeat"]) == ("storage", backend, 30)
+    names = {"session_empty", "session_select", "session_select_2", "connection_select"}
+    names |= {"driver_sql_select", "dbapi_select", "step"}
+    assert result["mean_us"].keys() == names == result["timings"].keys()
+    assert all(figures.keys() >= TIMING_KEYS for figures in result["timings"].values())
+    assert all(value > 0 for value in result["mean_us"].values())
+    assert {"session_overhead_us", "statement_us", "sqlalchemy_per_statement_us"} <= result.keys()
 
 
 def test_human_output_is_text(capsys: pytest.CaptureFixture[str]) -> None:

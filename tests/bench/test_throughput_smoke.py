@@ -39,6 +39,8 @@ def test_a_small_run_is_clean_and_reports_every_key() -> None:
     assert result["baseline_updates_per_s"] > 0 and result["ratio"] > 0
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
     assert result["peak_rss_mb"] > 0
+    # CPU time per update: the bot's includes the harness, so it cannot be below the echo bot's.
+    assert result["cpu_ms_per_update"] > result["baseline"]["cpu_ms_per_update"] > 0
 
 
 def test_handler_time_leaves_out_the_simulated_network() -> None:
@@ -110,12 +112,14 @@ def test_repeated_runs_report_the_median_run_and_the_worst_failures() -> None:
         return {
             "updates_per_s": rate, "baseline_updates_per_s": rate * 5, "ratio": 0.2, "p99_ms": p99,
             "errors": errors, "out_of_order": 0, "lost": 0, "latency_ms": 50.0,
+            "cpu_ms_per_update": 1000 / rate,
         }  # fmt: skip
 
     chosen = throughput.median_run([result(900, 9.0), result(1100, 8.0, errors=2), result(1000, 7.0)])
     assert (chosen["updates_per_s"], chosen["p99_ms"]) == (1000, 7.0)
     assert chosen["errors"] == 2  # a failure in any run is not hidden by the median
     assert chosen["runs"]["updates_per_s"] == [900, 1100, 1000]
+    assert chosen["runs"]["cpu_ms_per_update"] == [1000 / 900, 1000 / 1100, 1 / 1]
     assert chosen["met"] == {"clean": False, "p99_ms": True, "updates_per_s": True}
     two = throughput.median_run([result(900, 9.0), result(1100, 8.0)])
     assert two["updates_per_s"] == 900  # the lower middle: an even count never flatters
