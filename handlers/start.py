@@ -39,10 +39,8 @@ def on_lang(turn: Turn) -> Reply:
 
 
 def on_cancel(turn: Turn) -> Reply:
-    active = repo.active_consultation(turn.session, turn.chat_id)
-    if active is None:
+    if not steps.cancel_asking(turn.session, turn.chat_id):
         return Reply(messages=[Msg(t("nothing_to_cancel", turn.lang))])
-    repo.cancel(turn.session, active)
     return Reply(messages=[Msg(t("cancelled", turn.lang))])
 
 

@@ -54,12 +54,6 @@ def normalise_language(tag: str) -> str:
 
 # Statements every update runs are built once: building one costs more than SQLite takes to run it.
 _USER_BY_TELEGRAM_ID = select(User).where(User.telegram_id == bindparam("telegram_id"))
-_ACTIVE_CONSULTATION = (
-    select(Consultation)
-    .where(Consultation.chat_id == bindparam("chat_id"), Consultation.state == ConsultationState.ASKING)
-    .order_by(Consultation.id.desc())
-    .limit(1)
-)
 
 
 @dataclass(frozen=True)
@@ -198,10 +192,6 @@ def caseload(s: Session, staff: User, limit: int | None = None) -> list[Househol
 # --- consultations -----------------------------------------------------------------------------------
 
 
-def active_consultation(s: Session, chat_id: int) -> Consultation | None:
-    return s.scalars(_ACTIVE_CONSULTATION, {"chat_id": chat_id}).first()
-
-
 def get_consultation(s: Session, consultation_id: int) -> Consultation | None:
     return s.get(Consultation, consultation_id)
 
@@ -242,19 +232,6 @@ def start_consultation(
         household_id=household_id,
         answers=answers,
     )
-
-
-def cancel(s: Session, c: Consultation) -> None:
-    _close(c, ConsultationState.CANCELLED, utcnow())
-
-
-def _close(c: Consultation, state: ConsultationState, now: dt.datetime) -> None:
-    c.state = state
-    c.finished_at = now
-    c.updated_at = now
-    c.current_question = None
-    c.current_seq = None
-    c.pending = {}
 
 
 def question_log(s: Session, consultation_id: int) -> list[QuestionLog]:

@@ -157,10 +157,8 @@ def start(
 
     Arguments are taken as valid (repo.start_consultation checks them).
     """
+    cancel_asking(s, chat_id)
     now = utcnow()
-    connection = s.connection()
-    if connection.execute(_CANCEL_ASKING, {"k_chat_id": chat_id, "v_now": now}).rowcount:
-        _expire_loaded(s, lambda c: c.chat_id == chat_id)
     row = ConsultationRow(
         id=0,
         chat_id=chat_id,
@@ -184,10 +182,18 @@ def start(
         finished_at=None,
     )
     values = {name: getattr(row, name) for name in _COLUMNS if name != "id"}
-    key = connection.execute(_INSERT, values).inserted_primary_key
+    key = s.connection().execute(_INSERT, values).inserted_primary_key
     assert key is not None  # a single-row INSERT always reports it
     row.id = key[0]
     return row
+
+
+def cancel_asking(s: Session, chat_id: int) -> bool:
+    """Cancel the chat's consultation still asking, if there is one; True when there was."""
+    cancelled = s.connection().execute(_CANCEL_ASKING, {"k_chat_id": chat_id, "v_now": utcnow()}).rowcount
+    if cancelled:
+        _expire_loaded(s, lambda c: c.chat_id == chat_id)
+    return bool(cancelled)
 
 
 def _expire_loaded(s: Session, which: Callable[[Consultation], bool]) -> None:

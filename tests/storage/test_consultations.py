@@ -85,7 +85,7 @@ def test_lifecycle_start_ask_answer_finish(db: Database) -> None:
         steps.finish(c, statuses)
         steps.save(s, c)
     with db.session() as s:
-        assert repo.active_consultation(s, CHAT) is None
+        assert steps.active(s, CHAT) is None
         latest = repo.latest_consultation(s, CHAT)
         assert latest is not None and latest.id == cid
         assert latest.state is ConsultationState.RESULTS
@@ -134,12 +134,12 @@ def test_start_cancels_the_chats_consultation_still_asking_only(db: Database) ->
         assert _get(s, other_chat.id).state is ConsultationState.ASKING
         ids = first.id, second.id, other_chat.id
     with db.session() as s:
-        active = repo.active_consultation(s, CHAT)
+        active = steps.active(s, CHAT)
         assert active is not None and active.id == ids[1]
         assert (active.scope_kind, active.scope_value) == ("domain", "housing")
         old = s.get(Consultation, ids[0])
         assert old is not None and old.state is ConsultationState.CANCELLED
-        other = repo.active_consultation(s, CHAT + 1)
+        other = steps.active(s, CHAT + 1)
         assert other is not None and other.id == ids[2]
 
 
@@ -150,9 +150,11 @@ def test_cancel_leaves_no_active_consultation_but_keeps_it_as_latest(db: Databas
         steps.save(s, row)
         c = repo.get_consultation(s, row.id)
         assert c is not None and c.current_question == "age"  # the ORM copy was refreshed
-        repo.cancel(s, c)
+        assert steps.cancel_asking(s, CHAT)
+        assert c.state is ConsultationState.CANCELLED  # and expired again by the cancel
+        assert not steps.cancel_asking(s, CHAT)  # nothing left asking
     with db.session() as s:
-        assert repo.active_consultation(s, CHAT) is None
+        assert steps.active(s, CHAT) is None
         latest = repo.latest_consultation(s, CHAT)
         assert latest is not None and latest.state is ConsultationState.CANCELLED
         assert latest.current_question is None
@@ -360,7 +362,7 @@ def test_reusable_answers_take_the_latest_finished_recent_consultation(db: Datab
             household_id=home.id,
             answers={"age": 99},
         )
-        repo.cancel(s, _get(s, cancelled.id))
+        assert steps.cancel_asking(s, cancelled.chat_id)
         repo.start_consultation(
             s,
             chat_id=CHAT,
