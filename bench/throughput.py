@@ -354,6 +354,7 @@ class PartResult:
     api_calls: int
     rss_mb_by_round: list[float]
     peak_rss_mb: float
+    decisions: tuple[int, int] = (0, 0)  # hits, misses of the manual's decision cache while feeding
 
 
 _barrier: Any = None  # set in worker processes, so that they all start feeding at the same moment
@@ -455,6 +456,7 @@ async def _run_part(part: Part) -> PartResult:
     check = Check()
     rss: list[float] = []
     seconds = cpu = 0.0
+    hits = misses = 0
     stuck = 0
     await app.initialize()
     await app.start()
@@ -474,9 +476,14 @@ async def _run_part(part: Part) -> PartResult:
                     functools.partial(walk, c, n) for c, n in zip(part.chat_ids, part.counts, strict=True)
                 ]
             began, began_cpu = time.perf_counter(), time.process_time()
+            cache = manual.decision_cache_info() if manual is not None else None
             walks, stuck = await _feed(client, work)
             seconds += time.perf_counter() - began
             cpu += time.process_time() - began_cpu
+            if manual is not None and cache is not None:
+                after = manual.decision_cache_info()
+                hits += after["hits"] - cache["hits"]
+                misses += after["misses"] - cache["misses"]
             if db is not None:
                 # Checked and dropped round by round: the harness's own records must not grow.
                 check.add(check_logs(db, walks, part.chat_ids))
@@ -504,6 +511,7 @@ async def _run_part(part: Part) -> PartResult:
         api_calls=api.call_count,
         rss_mb_by_round=rss,
         peak_rss_mb=round(peak_rss_mb(), 1),
+        decisions=(hits, misses),
     )
 
 
@@ -520,6 +528,7 @@ class Totals:
     api_calls: int
     rss_mb_by_round: list[list[float]]
     peak_rss_mb: float
+    decisions: tuple[int, int]
 
 
 def run_parts(parts: list[Part]) -> Totals:
@@ -553,6 +562,7 @@ def run_parts(parts: list[Part]) -> Totals:
         api_calls=sum(r.api_calls for r in results),
         rss_mb_by_round=[r.rss_mb_by_round for r in results],
         peak_rss_mb=max(r.peak_rss_mb for r in results),
+        decisions=(sum(r.decisions[0] for r in results), sum(r.decisions[1] for r in results)),
     )
 
 
@@ -710,6 +720,7 @@ def run(
         "consultations": check.consultations,
         "seconds": round(bot.seconds, 3),
         "cpu_ms_per_update": _cpu_ms(bot),
+        "decision_cache_hit_rate": round(bot.decisions[0] / max(1, sum(bot.decisions)), 3),
         "bot_api_calls_per_update": round(bot.api_calls / max(1, bot.updates), 2),
         "baseline": echo,
         "ceiling": step,

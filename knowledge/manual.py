@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ class Manual:
     _reads: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _decided: dict[tuple[Any, ...], Decision] = field(
         default_factory=dict, init=False, repr=False, compare=False
+    )
+    # [calls, misses] of decision(), as functools.lru_cache's cache_info() reports them.
+    _decision_counts: list[int] = field(
+        default_factory=lambda: [0, 0], init=False, repr=False, compare=False
     )
 
     def figure(self, pid: str, on: dt.date, key: str | None) -> float | int | None:
@@ -94,16 +99,28 @@ class Manual:
         loaded, and parameters are looked up by date and by answers that are among the reads.
         `hashable` reads the same answers with lists as tuples, to build the key.
         """
+        counts = self._decision_counts
+        counts[0] += 1
         key = (program_id, as_of, *map(hashable, self.reads(program_id)))
         try:
             found = self._decided.get(key)
         except TypeError:  # a value no rule should meet (a mapping, say): decide without remembering
+            counts[1] += 1
             return self.decider(self.rules[program_id])(answer, ctx)
         if found is None:
+            counts[1] += 1
             if len(self._decided) >= DECISION_CACHE_SIZE:
-                self._decided.clear()
+                # Drop the oldest quarter (dicts keep insertion order): what every consultation
+                # meets early is soon back, and a full clear would lose the rest with it.
+                for stale in list(itertools.islice(self._decided, DECISION_CACHE_SIZE // 4 or 1)):
+                    del self._decided[stale]
             found = self._decided[key] = self.decider(self.rules[program_id])(answer, ctx)
         return found
+
+    def decision_cache_info(self) -> dict[str, int]:
+        """Calls of decision() answered from memory (hits) and not (misses), and the entries kept."""
+        calls, misses = self._decision_counts
+        return {"hits": calls - misses, "misses": misses, "size": len(self._decided)}
 
     def programs_in(self, domain: str | None) -> list[str]:
         return [p.id for p in self.programs.values() if domain is None or p.domain == domain]

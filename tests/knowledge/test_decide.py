@@ -335,6 +335,25 @@ def test_list_answers_are_keyed_by_value_and_odd_values_are_decided_afresh() -> 
     assert len(core._decided) == size
 
 
+def test_decision_cache_info_counts_hits_and_misses() -> None:
+    core = load_manual(DATA / "core", today=CONSULT_DATE)[0]
+    answers = {"age": 70, "has_spouse": True, "household_income": 1_000_000}
+    for _ in range(3):
+        assert Evaluation(core, answers, CONSULT_DATE).decision("basic_pension") == (Tri.YES, ())
+    assert core.decision_cache_info() == {"hits": 2, "misses": 1, "size": 1}
+
+
+def test_a_full_decision_cache_drops_its_oldest_entries_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.manual
+
+    monkeypatch.setattr(knowledge.manual, "DECISION_CACHE_SIZE", 8)
+    core = load_manual(DATA / "core", today=CONSULT_DATE)[0]
+    for age in range(60, 69):  # nine different keys for one programme
+        Evaluation(core, {"age": age}, CONSULT_DATE).decision("basic_pension")
+    kept = sorted(key[2] for key in core._decided)  # reads are (age, has_spouse, household_income)
+    assert kept == [62, 63, 64, 65, 66, 67, 68]  # the first two went when the ninth came
+
+
 def test_the_decision_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     import knowledge.manual
 
