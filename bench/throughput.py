@@ -720,6 +720,8 @@ def run(
         "consultations": check.consultations,
         "seconds": round(bot.seconds, 3),
         "cpu_ms_per_update": _cpu_ms(bot),
+        # Below 1: the bot processes were waiting (for locks, or for work) part of the time.
+        "cpu_utilisation": round(bot.cpu_seconds / max(1e-9, bot.seconds * processes), 3),
         "decision_cache_hit_rate": round(bot.decisions[0] / max(1, sum(bot.decisions)), 3),
         "bot_api_calls_per_update": round(bot.api_calls / max(1, bot.updates), 2),
         "baseline": echo,
