@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,21 +12,24 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///bokji.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+BUSY_TIMEOUT_MS = 5000
 _SQLITE_PRAGMAS = (
     # WAL lets readers proceed while one process writes: several bot processes can share the file.
     "PRAGMA journal_mode=WAL",
     # With WAL, NORMAL is still crash-safe for the database; at worst the last commits before power loss go.
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
+# Pauses between attempts at SQLite's write lock before waiting for it the usual way (seconds).
+_LOCK_PAUSES = (0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002)
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -42,6 +47,35 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute(pragma)
     finally:
         cursor.close()
+
+
+def take_write_lock(connection: Connection) -> None:
+    """On SQLite, begin writing now, waiting for another process's write lock in short pauses.
+
+    SQLite's own busy handler sleeps 1, 2, 5 … ms whenever the lock is taken, and it sleeps inside
+    the event loop, stalling every chat of the process, though a step holds the lock for about
+    0.15 ms. With two processes on one file that left each idle a fifth of the time. After the
+    short pauses, the usual busy timeout applies. Nothing to do on other databases, or once this
+    transaction has written (it holds the lock).
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if raw is None or raw.in_transaction:
+        return
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        for pause in _LOCK_PAUSES:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(pause)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    raw.execute("BEGIN IMMEDIATE")
 
 
 class Database:

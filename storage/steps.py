@@ -24,6 +24,7 @@ from sqlalchemy import Executable, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from storage.db import take_write_lock
 from storage.models import (
     RESULT_STATUSES,
     Base,
@@ -210,12 +211,13 @@ def save(s: Session, row: ConsultationRow) -> None:
     """
     if not row.changed and not row.writes:
         return
-    connection = s.connection()
-    for statement, params in row.writes:
-        connection.execute(statement, params)
-    row.writes.clear()
     params = {f"v_{name}": getattr(row, name) for name in _SAVED}
     params.update(k_id=row.id, k_version=row.version, v_version=row.version + 1)
+    connection = s.connection()
+    take_write_lock(connection)
+    for statement, queued in row.writes:
+        connection.execute(statement, queued)
+    row.writes.clear()
     if connection.execute(_SAVE, params).rowcount != 1:
         raise StaleDataError(f"consultation {row.id} was changed by another process")
     row.version += 1

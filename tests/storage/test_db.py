@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from storage import repo
-from storage.db import MIGRATIONS_DIR, Database, normalise_url
+from storage.db import MIGRATIONS_DIR, Database, normalise_url, take_write_lock
 from storage.models import Base, User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,3 +224,60 @@ def test_0004_fills_the_counters_of_consultations_already_in_progress(empty_url:
         assert db.current_revision() == HEAD
     finally:
         db.dispose()
+
+
+# ---------------------------------------------------------------- the write lock
+
+
+def _hold_write_lock(path: Path, release: threading.Event, released: list[bool]) -> threading.Thread:
+    """Another process's writer: holds SQLite's write lock until `release` is set."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+
+    def run() -> None:
+        release.wait(10)
+        released.append(True)
+        holder.execute("COMMIT")
+        holder.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("hold_s", [0.003, 0.2])  # within the short pauses, and beyond them
+def test_take_write_lock_waits_for_another_writer_then_begins(tmp_path: Path, hold_s: float) -> None:
+    path = tmp_path / "lock.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    release = threading.Event()
+    released: list[bool] = []
+    holder = _hold_write_lock(path, release, released)
+    threading.Timer(hold_s, release.set).start()
+    try:
+        with db.session() as s:
+            connection = s.connection()
+            take_write_lock(connection)
+            assert released == [True]  # it began only once the other writer let go
+            raw = connection.connection.driver_connection
+            assert raw is not None and raw.in_transaction
+            # The usual busy timeout is back for everything else this connection does.
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            repo.ensure_user(s, 20)
+        with db.session() as s:
+            assert [u.telegram_id for u in repo.list_users(s)] == [20]
+    finally:
+        release.set()
+        holder.join()
+        db.dispose()
+
+
+def test_take_write_lock_is_a_no_op_once_writing_and_elsewhere(db: Database) -> None:
+    with db.session() as s:
+        repo.ensure_user(s, 30)
+        s.flush()  # this transaction has written: on SQLite it holds the lock already
+        take_write_lock(s.connection())
+        take_write_lock(s.connection())
+        repo.ensure_user(s, 31)
+    with db.session() as s:
+        assert sorted(u.telegram_id for u in repo.list_users(s)) == [30, 31]
