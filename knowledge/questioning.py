@@ -79,19 +79,8 @@ def questions_for(manual: Manual, programs: Iterable[str]) -> set[str]:
     """Every question the given programmes' rules can ask, with the gates in front of them."""
     from knowledge.rules import referenced
 
-    needed: set[str] = set()
-    stack = list(programs)
-    seen: set[str] = set()
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        questions, params, deps = referenced(manual.rules[pid])
-        needed |= questions
-        # A keyed figure (기초연금 선정기준액 by has_spouse) needs its key answered too.
-        needed |= {by for p in params if (by := manual.parameters[p].by) is not None}
-        stack.extend(deps)
+    # What each programme reads, keys of its figures and the programmes it names included.
+    needed: set[str] = set().union(*(manual.reads(pid) for pid in programs))
     # Gates can have gates (age → has_children → children_ages): add them until nothing is new.
     frontier = set(needed)
     while frontier:
