@@ -55,6 +55,7 @@ from sqlalchemy.pool import NullPool
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
+import knowledge.manual
 from app.local_api import LocalBotAPI, LocalRequest, NetworkWait, Updates, network_wait
 from app.processor import PerChatUpdateProcessor
 from app.settings import Settings
@@ -321,6 +322,7 @@ class Part:
     latency: float
     max_concurrent: int
     profile_out: str | None = None
+    decision_cache: int | None = None  # entries the manual's decision cache may hold (None: as shipped)
 
 
 @dataclass
@@ -375,7 +377,13 @@ def peak_rss_mb() -> float:
 
 
 def run_part(part: Part) -> PartResult:
-    return asyncio.run(_run_part(part))
+    shipped = knowledge.manual.DECISION_CACHE_SIZE
+    if part.decision_cache is not None:
+        knowledge.manual.DECISION_CACHE_SIZE = part.decision_cache
+    try:
+        return asyncio.run(_run_part(part))
+    finally:
+        knowledge.manual.DECISION_CACHE_SIZE = shipped
 
 
 async def _feed(client: Client, work: list[Callable[[], Awaitable[Any]]]) -> tuple[list[Any], int]:
@@ -679,6 +687,7 @@ def run(
     baseline: bool = True,
     ceiling: bool = False,
     profile_out: str | None = None,
+    decision_cache: int | None = None,
 ) -> dict[str, Any]:
     if processes > 1 and profile_out:
         raise SystemExit("--profile-out needs --processes 1")
@@ -688,7 +697,7 @@ def run(
         db = Database(url)
         db.upgrade()  # once, here: processes migrating one database at the same moment would race
         parts = [
-            Part("bot", url, ids, [], rounds, args["latency"], max_concurrent, profile_out)
+            Part("bot", url, ids, [], rounds, args["latency"], max_concurrent, profile_out, decision_cache)
             for ids, _ in _split(chat_ids, [0] * chats, processes)
         ]
         bot = run_parts(parts)
@@ -827,6 +836,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="whole runs, each on a fresh database; reports the median"
     )
+    parser.add_argument(
+        "--decision-cache", type=int, default=None, help="entries of the decision cache (as shipped: 50,000)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -843,6 +855,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline=not args.no_baseline,
             ceiling=args.ceiling,
             profile_out=args.profile_out,
+            decision_cache=args.decision_cache,
         )
         for _ in range(args.repeat)
     ]
