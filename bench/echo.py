@@ -9,6 +9,12 @@ consultation step (answer the pressed button, send a question with six buttons),
 built on PTB can be faster than this, whatever its database or engine do, so it shows how much of
 the gap to the echo bot is PTB's own work.
 
+`build_floor_application`: the floor of the project's design. The bare step bot plus exactly the
+storage work of one consultation step as the bot does it: one session per update, the caller read,
+the chat's consultation read, the question on screen answered, the next one logged, the row saved
+with its version checked, committed before sending. No routing, role rules, engine or rendering.
+A consultation bot that keeps its state in the database this way cannot be faster than this.
+
 Both use PTB's stock SimpleUpdateProcessor (unordered concurrency), the fastest a bare PTB bot goes,
 with the same bound on concurrent updates as the consultation bot.
 """
@@ -34,6 +40,9 @@ from app.processor import UpdateWrapper
 from app.replybot import ReplyBot, build_bot
 from app.telegram_app import LOCAL_TOKEN
 from handlers.route import markup
+from storage import repo, steps
+from storage.db import Database
+from storage.models import Channel, Role
 
 App = Application[Any, Any, Any, Any, Any, Any]
 LOCAL_BASE_URL = "http://local/bot"  # LocalRequest answers by method name; nothing is contacted
@@ -81,6 +90,41 @@ async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_html(chat.id, QUESTION, KEYBOARD)
 
 
+# Questions the floor bot asks in turn, so its answers grow as a real consultation's do.
+FLOOR_QUESTIONS = ("age", "household_size", "household_income", "assets", "housing_type", "disability")
+
+
+def store_step(db: Database, telegram_id: int, chat_id: int) -> None:
+    """One consultation step's storage work, as handlers.route and app.consult do it."""
+    with db.session() as s:
+        who = repo.caller(s, telegram_id)
+        user_id = who.id if who is not None else repo.ensure_user(s, telegram_id, "ko").id
+        row = steps.active(s, chat_id)
+        if row is None:
+            row = steps.start(
+                s,
+                chat_id=chat_id,
+                user_id=user_id,
+                role=Role.RESIDENT,
+                channel=Channel.TELEGRAM,
+                language="ko",
+                scope_kind="all",
+                scope_value=None,
+                household_id=None,
+            )
+        elif row.current_question is not None:
+            steps.record_answer(row, row.current_question, row.last_seq)
+        steps.log_question(row, FLOOR_QUESTIONS[row.last_seq % len(FLOOR_QUESTIONS)])
+        steps.save(s, row)
+
+
+async def stored_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    store_step(context.bot_data["db"], user.id, chat.id)
+    await step(update, context)
+
+
 def _bare(request: BaseRequest, max_concurrent_updates: int, *, lean: bool = False) -> App:
     builder = ApplicationBuilder()
     if lean:
@@ -105,4 +149,12 @@ def build_step_application(request: BaseRequest, max_concurrent_updates: int) ->
     app = _bare(request, max_concurrent_updates, lean=True)
     app.add_handler(MessageHandler(filters.TEXT, step))
     app.add_handler(CallbackQueryHandler(step))
+    return app
+
+
+def build_floor_application(request: BaseRequest, max_concurrent_updates: int, db: Database) -> App:
+    app = _bare(request, max_concurrent_updates, lean=True)
+    app.bot_data["db"] = db
+    app.add_handler(MessageHandler(filters.TEXT, stored_step))
+    app.add_handler(CallbackQueryHandler(stored_step))
     return app

@@ -61,7 +61,12 @@ from app.processor import PerChatUpdateProcessor
 from app.settings import Settings
 from app.telegram_app import build_application, build_services, freeze_startup_heap
 from bench import Profile, emit, load_profiles
-from bench.echo import WrappedSimpleUpdateProcessor, build_echo_application, build_step_application
+from bench.echo import (
+    WrappedSimpleUpdateProcessor,
+    build_echo_application,
+    build_floor_application,
+    build_step_application,
+)
 from knowledge.manual import Manual
 from knowledge.model import QuestionType
 from storage.db import Database, normalise_url
@@ -312,7 +317,8 @@ class Resident:
 
 @dataclass
 class Part:
-    """What one process runs: the consultation bot ("bot"), the echo bot or the bare step bot."""
+    """What one process runs: the consultation bot ("bot"), the echo bot ("echo"), the bare step bot
+    ("step") or the step bot with a step's storage work ("floor")."""
 
     kind: str
     url: str
@@ -428,6 +434,9 @@ async def _run_part(part: Part) -> PartResult:
         app = build_application(services, request=request, with_updater=False)
     elif part.kind == "echo":
         app = build_echo_application(request, part.max_concurrent)
+    elif part.kind == "floor":
+        db = Database(part.url)
+        app = build_floor_application(request, part.max_concurrent, db)
     else:
         app = build_step_application(request, part.max_concurrent)
     tracker = Tracker()
@@ -492,7 +501,7 @@ async def _run_part(part: Part) -> PartResult:
                 after = manual.decision_cache_info()
                 hits += after["hits"] - cache["hits"]
                 misses += after["misses"] - cache["misses"]
-            if db is not None:
+            if db is not None and part.kind == "bot":
                 # Checked and dropped round by round: the harness's own records must not grow.
                 check.add(check_logs(db, walks, part.chat_ids))
             rss.append(round(rss_mb(), 1))
@@ -670,6 +679,21 @@ def _reference(
     return out
 
 
+def _floor(
+    db: Database, url: str, chat_ids: list[int], counts: list[int], args: dict[str, Any], echo: dict[str, Any]
+) -> dict[str, Any]:
+    """The step bot with a step's storage work, on the same database after the consultations; its
+    `stored` counts the question-log rows it wrote, which must equal its updates."""
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(QuestionLog)) or 0
+    out = _reference("floor", url, chat_ids, counts, args)
+    with db.session() as s:
+        out["stored"] = (s.scalar(select(func.count()).select_from(QuestionLog)) or 0) - before
+    if echo.get("updates_per_s"):
+        out["ratio"] = round(out["updates_per_s"] / echo["updates_per_s"], 3)
+    return out
+
+
 def _cpu_ms(t: Totals) -> float:
     """CPU time per update, summed over the processes: steadier than throughput on a shared machine,
     where another tenant's load shows in wall-clock time but not in this process's CPU time."""
@@ -686,6 +710,7 @@ def run(
     max_concurrent: int = 256,
     baseline: bool = True,
     ceiling: bool = False,
+    floor: bool = False,
     profile_out: str | None = None,
     decision_cache: int | None = None,
 ) -> dict[str, Any]:
@@ -701,11 +726,12 @@ def run(
             for ids, _ in _split(chat_ids, [0] * chats, processes)
         ]
         bot = run_parts(parts)
+        # The reference bots' chats send exactly as many updates as the consultation chats did.
+        counts = [bot.sent_by_chat.get(c, 0) for c in chat_ids]
+        echo = _reference("echo", url, chat_ids, counts, args) if baseline else {}
+        step = _reference("step", url, chat_ids, counts, args) if ceiling else {}
+        lowest = _floor(db, url, chat_ids, counts, args, echo) if floor else {}
         db.dispose()
-    # The reference bots' chats send exactly as many updates as the consultation chats did.
-    counts = [bot.sent_by_chat.get(c, 0) for c in chat_ids]
-    echo = _reference("echo", url, chat_ids, counts, args) if baseline else {}
-    step = _reference("step", url, chat_ids, counts, args) if ceiling else {}
     rate = bot.updates / bot.seconds
     echo_rate = echo.get("updates_per_s", 0.0)
     handler = bot.handler.percentiles_ms()
@@ -735,6 +761,7 @@ def run(
         "bot_api_calls_per_update": round(bot.api_calls / max(1, bot.updates), 2),
         "baseline": echo,
         "ceiling": step,
+        "floor": lowest,
         "max_concurrent_updates": max_concurrent,
         "peak_rss_mb": bot.peak_rss_mb,
         "rss_mb_by_round": bot.rss_mb_by_round,
@@ -760,6 +787,9 @@ def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
         "p99_ms": [r["p99_ms"] for r in results],
         "cpu_ms_per_update": [r["cpu_ms_per_update"] for r in results],
     }
+    for reference in ("ceiling", "floor"):
+        if all(r.get(reference) for r in results):
+            chosen["runs"][f"{reference}_updates_per_s"] = [r[reference]["updates_per_s"] for r in results]
     chosen["met"] = _met(chosen)
     return chosen
 
@@ -808,6 +838,8 @@ def _stop_profiler(profiler: Any, path: str | None) -> None:
 
 def human(r: dict[str, Any]) -> str:
     ceiling = f", bare step {r['ceiling']['updates_per_s']}" if r["ceiling"] else ""
+    if r["floor"]:
+        ceiling += f", stored step {r['floor']['updates_per_s']} (ratio {r['floor'].get('ratio')})"
     return (
         f"{r['chats']} chats, {r['latency_ms']:g} ms Bot API, {r['database']}, {r['processes']} process(es): "
         f"{r['updates_per_s']} updates/s (echo {r['baseline_updates_per_s']}{ceiling}; ratio {r['ratio']})\n"
@@ -830,6 +862,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-concurrent", type=int, default=256, help="MAX_CONCURRENT_UPDATES (256)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the echo bot")
     parser.add_argument("--ceiling", action="store_true", help="also run the bare step bot (bench/echo.py)")
+    parser.add_argument(
+        "--floor", action="store_true", help="also run the step bot with a step's storage (bench/echo.py)"
+    )
     parser.add_argument(
         "--profile-out", help="profile the bot run: .pstats (cProfile), .html or other (pyinstrument)"
     )
@@ -854,6 +889,7 @@ def main(argv: list[str] | None = None) -> int:
             max_concurrent=args.max_concurrent,
             baseline=not args.no_baseline,
             ceiling=args.ceiling,
+            floor=args.floor,
             profile_out=args.profile_out,
             decision_cache=args.decision_cache,
         )

@@ -11,15 +11,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from telegram import Update
 
 import app.telegram_app
 from app.local_api import LocalBotAPI, LocalRequest
 from app.processor import PerChatUpdateProcessor
 from bench import throughput
+from bench.echo import store_step
+from storage import steps
+from storage.db import Database
+from storage.models import QuestionLog, QuestionOutcome
 from tests.conftest import ROOT
 
 KEYS = {
@@ -135,3 +141,38 @@ def test_repeated_runs_report_the_median_run_and_the_worst_failures() -> None:
     assert chosen["met"] == {"clean": False, "p99_ms": True, "updates_per_s": True}
     two = throughput.median_run([result(900, 9.0), result(1100, 8.0)])
     assert two["updates_per_s"] == 900  # the lower middle: an even count never flatters
+
+
+def test_the_floor_bot_does_a_steps_storage_work_for_every_update() -> None:
+    result = throughput.run(chats=10, latency_ms=0, ceiling=True, floor=True)
+    floor = result["floor"]
+    assert floor["updates"] == result["updates"] and floor["failed"] == 0
+    assert floor["stored"] == floor["updates"], "one question-log row written per update"
+    assert floor["ratio"] == round(floor["updates_per_s"] / result["baseline_updates_per_s"], 3)
+    # The same Bot API calls as the bare step bot, plus the storage: dearer per update (about 3×).
+    assert floor["cpu_ms_per_update"] > result["ceiling"]["cpu_ms_per_update"]
+
+
+def test_a_stored_step_answers_the_question_on_screen_and_logs_the_next(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'floor.sqlite3'}")
+    db.upgrade()
+    try:
+        for _ in range(3):
+            store_step(db, telegram_id=7, chat_id=70)
+        with db.session() as s:
+            row = steps.active(s, 70)
+            assert row is not None
+            log = s.execute(
+                select(QuestionLog.question_id, QuestionLog.answer, QuestionLog.outcome)
+                .where(QuestionLog.consultation_id == row.id)
+                .order_by(QuestionLog.seq)
+            ).all()
+    finally:
+        db.dispose()
+    assert row.version == 4, "started, then saved three times with its version"
+    assert row.answers == {"age": 1, "household_size": 2}
+    assert [tuple(entry) for entry in log] == [
+        ("age", 1, QuestionOutcome.ANSWERED),
+        ("household_size", 2, QuestionOutcome.ANSWERED),
+        ("household_income", None, None),
+    ]
