@@ -270,11 +270,21 @@ _NATIVE_RE = re.compile(
     rf"|(?P<attr>{_alternation(_NATIVE_BEFORE_COUNTER)})\s*{_COUNTERS})$"
 )
 _ENGLISH_RE = re.compile(rf"^{_INT_PREFIX}(?P<w>{_alternation(_ENGLISH_NUMBERS)})\s*{_INT_UNITS}?$")
+# Numbers written in Korean words: 칠십이(세), 백 세, 일흔두 살, 스물셋, 서른 명.
+_NATIVE_TENS = {
+    "열": 10, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90,
+}  # fmt: skip
+_SINO_RE = re.compile(
+    r"(?:(?P<h>[이삼사오육칠팔구]?)백)?(?:(?P<t>[이삼사오육칠팔구]?)십)?(?P<o>[일이삼사오육칠팔구]?)"
+)
+_KOREAN_WORDS_RE = re.compile(rf"^{_INT_PREFIX}(?:만\s*)?(?P<w>[가-힣]+(?:\s[가-힣]+)*)$")
+_UNIT_END_RE = re.compile(rf"\s*(?P<u>{_INT_UNITS})$")
 _ALONE = _table("혼자|혼자요|혼자 살아요|저 혼자|나 혼자|alone|just me|only me|me alone")
 
 
 def parse_int(text: str, *, people: bool = False) -> int:
-    """72, 72세, 만 72세, 72살, 만72, 3명, 1인, 세 명, 다섯, 18개월 (→ 1), three people.
+    """72, 72세, 만 72세, 72살, 만72, 3명, 1인, 세 명, 다섯, 18개월 (→ 1), three people, 칠십이 세,
+    일흔두 살, 삼인 가구.
 
     With `people` (a count of people), 혼자 / alone is 1.
     """
@@ -293,7 +303,58 @@ def parse_int(text: str, *, people: bool = False) -> int:
         return _NATIVE_ALONE[m["alone"]] if m["alone"] else _NATIVE_BEFORE_COUNTER[m["attr"]]
     if (m := _ENGLISH_RE.match(folded)) is not None:
         return _ENGLISH_NUMBERS[m["w"]]
+    if (n := _korean_words(_fold(text))) is not None:
+        return n
     raise ParseError(Problem.NOT_NUMBER, text)
+
+
+def _korean_words(folded: str) -> int | None:
+    """칠십이, 칠십이세, 백 세, 일흔둘, 일흔두 살, 스무 명; None when unreadable or ambiguous.
+
+    Read with and without a polite ending, because 이 may be either: 칠십이요 is 72 (칠십이 + 요) or
+    70 (칠십 + 이요). When the readings differ the resident is asked again, never guessed for.
+    """
+    found: set[int | None] = set()
+    for variant in {_strip_polite(folded), re.sub(r"\s*요[.!~]*$", "", folded), folded}:
+        if (m := _KOREAN_WORDS_RE.match(variant)) is None:
+            continue
+        # The last word may be the number's end or its unit (스물세 is 23 before a counter, 세 is 歲).
+        readings: list[tuple[str, str | None]] = [(m["w"], None)]
+        if (end := _UNIT_END_RE.search(m["w"])) is not None and end.start() > 0:
+            readings.append((m["w"][: end.start()], end["u"]))
+        for words, unit in readings:
+            words = words.replace(" ", "")
+            # Sino-Korean numbers take 세, 인 (칠십 세, 삼인 가구) and, as people say it, 살 or 명;
+            # native ones a counter (일흔 살, 스무 명).
+            if unit is None or unit in ("세", "살", "명") or unit.startswith("인"):
+                found.add(_sino_words(words, alone=unit is not None and unit.startswith("인")))
+            if unit is None or re.fullmatch(_COUNTERS, unit):
+                found.add(_native_words(words, counter=unit is not None))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _sino_words(words: str, *, alone: bool = False) -> int | None:
+    """십 / 백 must appear: a lone 이, 사, 오 or 구 is a particle or a word, not a number, except
+    `alone`, before 인 (삼인 가구)."""
+    m = _SINO_RE.fullmatch(words)
+    if m is None or not words or ("십" not in words and "백" not in words and not alone):
+        return None
+    hundreds = (_SINO.get(m["h"], 1) if m["h"] is not None else 0) * 100
+    tens = (_SINO.get(m["t"], 1) if m["t"] is not None else 0) * 10
+    return hundreds + tens + _SINO.get(m["o"], 0)
+
+
+def _native_words(words: str, *, counter: bool) -> int | None:
+    """일흔둘, 스물세 (before a counter), 스무 (before a counter only), 서른."""
+    ones = _NATIVE_BEFORE_COUNTER if counter else _NATIVE_ALONE
+    tens = {**_NATIVE_TENS, **({"스무": 20} if counter else {})}
+    for word, value in tens.items():
+        if words == word:
+            return value
+        if words.startswith(word) and words[len(word) :] in ones and word != "스무":
+            return value + ones[words[len(word) :]]
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,7 +743,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tiny_amount": (
         "{given}이 맞나요? {guess}이라면 '{n}만원'처럼 단위와 함께 써 주세요.",
-        "Did you mean {guess}? Please write the whole amount, for example {full}.",
+        "Is {given} right? If you meant {guess} ({n}만원), please write {full}; if you meant {given},"
+        " write {n} won.",
     ),
 }
 

@@ -45,6 +45,19 @@ ACCEPTED = [
     ("age", "72 years old", 72),
     ("age", "18개월", 1),
     ("age", "0", 0),
+    # in Korean words: Sino-Korean with 세, native with 살
+    ("age", "칠십이", 72),
+    ("age", "칠십이세", 72),
+    ("age", "만 칠십이 세", 72),
+    ("age", "칠십이세요", 72),
+    ("age", "육십오세입니다", 65),
+    ("age", "백 세", 100),
+    ("age", "일흔둘", 72),
+    ("age", "일흔두 살", 72),
+    ("age", "일흔둘이요", 72),
+    ("age", "예순다섯 살", 65),
+    ("age", "스무 살", 20),
+    ("age", "서른", 30),
     ("household_size", "3명", 3),
     ("household_size", "1인", 1),
     ("household_size", "3인 가구", 3),
@@ -55,6 +68,9 @@ ACCEPTED = [
     ("household_size", "셋", 3),
     ("household_size", "다섯 명", 5),
     ("household_size", "열 명", 10),
+    ("household_size", "삼인 가구", 3),
+    ("household_size", "이인", 2),
+    ("household_size", "열두 명", 12),
     ("household_size", "혼자", 1),
     ("household_size", "혼자요", 1),
     ("household_size", "three people", 3),
@@ -250,7 +266,14 @@ def test_read_money_reports_period_and_unit(text, period, has_unit):
 # Integers, yes/no, lists
 
 
-@pytest.mark.parametrize("text", ["네", "세", "72.5", "abc", "일흔", "72세 3명", "3명 4명", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["네", "세", "72.5", "abc", "72세 3명", "3명 4명", "",
+     "이", "오", "구", "사",  # a lone Sino-Korean digit is a particle or a word ("two" is 둘)
+     "칠십이요",  # 칠십이 + 요 (72) or 칠십 + 이요 (70): asked again, not guessed
+     "스물세", "일흔두",  # these forms count only before a counter: 스물세 살, 일흔두 살
+     "칠십 세 다섯 명"],
+)  # fmt: skip
 def test_parse_int_refuses(text):
     with pytest.raises(ParseError):
         parse_int(text)
@@ -389,9 +412,12 @@ def test_a_bare_small_number_for_money_asks_for_the_unit(manual):
         "80원이 맞나요? 800,000원이라면 '80만원'처럼 단위와 함께 써 주세요."
     )
     assert parse_answer(income, "80", "en").error == (
-        "Did you mean KRW 800,000? Please write the whole amount, for example 800,000."
+        "Is KRW 80 right? If you meant KRW 800,000 (80만원), please write 800,000; if you meant KRW 80,"
+        " write 80 won."
     )
     assert parse_answer(income, "80원", "ko").value == 80  # written with its unit, it is taken as meant
+    assert parse_answer(income, "80 won", "en").value == 80  # the way out the English message offers
+    assert parse_answer(income, "800,000", "en").value == 800_000
     assert parse_answer(income, "0", "ko").value == 0
 
 
