@@ -661,9 +661,20 @@ def _pick_part(question: Question, part: str) -> list[str]:
 _LIST_PREFIX = re.compile(
     r"^(?:자녀|자녀들|아이|아이들|애들|애|아기|손자녀|children|child|kids?|ages?)\s*(?:은|는|가|이)?\s*"
 )
+# A child's age in native words before 살: 세 살, 열두 살, 스무 살.
+_NATIVE_AGES = {
+    **_NATIVE_BEFORE_COUNTER,
+    **{
+        tens + ones: base + n
+        for tens, base in (("열", 10), ("스물", 20))
+        for ones, n in _NATIVE_BEFORE_COUNTER.items()
+    },
+    "열": 10,
+    "스무": 20,
+}
 _LIST_ITEM = re.compile(
     r"(?:만\s*)?(?P<n>\d+)(?:\s*(?P<unit>개월|달|months?|세|살|years?\s*old|years?|yrs?|y/?o))?"
-    rf"|(?P<native>{_alternation(_NATIVE_BEFORE_COUNTER)})\s*살"
+    rf"|(?P<native>{_alternation(_NATIVE_AGES)})\s*살"
     r"|(?P<baby>돌\s*전|신생아)"
 )
 _LIST_SEP = re.compile(r"\s*(?:[,、;/·&+]|및|그리고|이랑|랑|하고|이고|와|과|and)\s*|\s+")
@@ -701,7 +712,7 @@ def _list_item(m: re.Match[str]) -> int:
     if m["baby"]:
         return 0
     if m["native"]:
-        return _NATIVE_BEFORE_COUNTER[m["native"]]
+        return _NATIVE_AGES[m["native"]]
     return int(m["n"]) // 12 if m["unit"] in _MONTH_UNITS else int(m["n"])
 
 

@@ -181,6 +181,9 @@ ACCEPTED = [
     ("children_ages", "3세와 7세", [3, 7]),
     ("children_ages", "3살이랑 7살이요", [3, 7]),
     ("children_ages", "세 살, 일곱 살", [3, 7]),
+    ("children_ages", "열두 살이랑 세 살", [12, 3]),
+    ("children_ages", "열다섯살, 여덟 살", [15, 8]),
+    ("children_ages", "열 살", [10]),
     ("children_ages", "자녀 3, 7", [3, 7]),
     ("children_ages", "3, 7,", [3, 7]),
     ("children_ages", "3 and 7", [3, 7]),
@@ -291,7 +294,7 @@ def test_parse_bool_refuses_mixed_or_unknown(text):
         parse_bool(text)
 
 
-@pytest.mark.parametrize("text", ["3,", "abc", "3 abc", "3-7", "첫째 3살", ""])
+@pytest.mark.parametrize("text", ["3,", "abc", "3 abc", "3-7", "첫째 3살", "", "열두"])  # 열두 needs its 살
 def test_parse_int_list_refuses(text):
     if text == "3,":
         assert parse_int_list(text) == [3]  # a trailing comma is harmless
