@@ -666,7 +666,8 @@ _NATIVE_AGES = {
     **_NATIVE_BEFORE_COUNTER,
     **{
         tens + ones: base + n
-        for tens, base in (("열", 10), ("스물", 20))
+        for tens, base in _NATIVE_TENS.items()
+        if base <= 20  # children's ages
         for ones, n in _NATIVE_BEFORE_COUNTER.items()
     },
     "열": 10,
