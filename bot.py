@@ -35,11 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     _manual_options(validate)
 
     screen = sub.add_parser("screen", help="verdicts for every programme from an answers JSON file")
-    screen.add_argument("--answers", required=True, help="JSON object: answer id → value")
+    screen.add_argument("--answers", required=True, help="household facts JSON, version 1 or 2 (DESIGN.md)")
     screen.add_argument("--as-of", help="consultation date, YYYY-MM-DD (default today)")
     screen.add_argument("--json", action="store_true", help="machine-readable output")
     screen.add_argument("--lang", default="ko", choices=["ko", "en"])
     _manual_options(screen)
+
+    explain = sub.add_parser("explain", help="the whole computation behind one verdict, line by line")
+    explain.add_argument("--answers", required=True, help="household facts JSON (DESIGN.md)")
+    explain.add_argument("--program", required=True, help="programme id")
+    explain.add_argument("--as-of", help="consultation date, YYYY-MM-DD (default today)")
+    explain.add_argument("--lang", default="ko", choices=["ko", "en"])
+    _manual_options(explain)
 
     search = sub.add_parser("search", help="programmes matching free text")
     search.add_argument("query", nargs="+")
@@ -74,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.cmd_validate(settings, args)
     if args.command == "screen":
         return cli.cmd_screen(settings, args)
+    if args.command == "explain":
+        return cli.cmd_explain(settings, args)
     if args.command == "search":
         return cli.cmd_search(settings, args)
     if args.command == "export":

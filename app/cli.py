@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.settings import Settings
-from knowledge.answers import check_answers
-from knowledge.engine import Status, Verdict, screen
+from knowledge.household import FactsError
 from knowledge.loader import ManualError, load_manual
 from knowledge.manual import DEFAULT_DIR, Manual
 from knowledge.questioning import next_question
+from knowledge.screener import Screener, Status, Verdict
 from knowledge.text import Lang
 
 ICON = {Status.ELIGIBLE: "✅", Status.UNKNOWN: "❓", Status.INELIGIBLE: "❌"}
@@ -71,20 +71,29 @@ def _as_of(raw: str | None) -> dt.date:
 def screen_json(
     manual: Manual, verdicts: dict[str, Verdict], as_of: dt.date, nxt: str | None, lang: Lang
 ) -> dict[str, Any]:
-    return {
-        "as_of": as_of.isoformat(),
-        "programs": [
-            {
-                "id": v.program,
-                "status": v.status.value,
-                "reasons": [{"outcome": outcome.value, "text": text} for outcome, text in v.explained(lang)],
-                "missing": list(v.missing),
-                "verify": manual.programs[v.program].verify,
-            }
-            for v in verdicts.values()
-        ],
-        "next_question": nxt,
-    }
+    programs = []
+    for v in verdicts.values():
+        item: dict[str, Any] = {
+            "id": v.program,
+            "status": v.status.value,
+            "reasons": [{"outcome": outcome.value, "text": text} for outcome, text in v.explained(lang)],
+            "missing": list(v.missing),
+            "questions": list(v.questions),
+            "verify": manual.programs[v.program].verify,
+        }
+        if v.receiving:
+            item["receiving"] = True
+        if v.instead:
+            item["instead"] = v.instead
+        programs.append(item)
+    return {"as_of": as_of.isoformat(), "programs": programs, "next_question": nxt}
+
+
+def _said_once(v: Verdict, manual: Manual, lang: Lang) -> list[str]:
+    lines = [f"      {MARK[outcome.value]} {text}" for outcome, text in v.explained(lang)]
+    if v.missing:
+        lines.append(f"      → {'더 알아야 할 것' if lang == Lang.KO else 'still needed'}: {', '.join(v.missing)}")
+    return lines
 
 
 def screen_text(
@@ -95,28 +104,26 @@ def screen_text(
         f"{'상담 기준일' if ko else 'Consultation date'} {as_of.isoformat()} · "
         f"{len(verdicts)}{'개 사업' if ko else ' programmes'}"
     ]
+    received = [v for v in verdicts.values() if v.receiving]
+    if received:
+        lines.append("")
+        lines.append(f"📌 {'이미 받고 있는 지원' if ko else 'Already received'} ({len(received)})")
+        lines.extend(f"  • {manual.programs[v.program].name.get(lang)} [{v.program}]" for v in received)
     for status in (Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE):
-        group = [v for v in verdicts.values() if v.status == status]
+        group = [v for v in verdicts.values() if v.status == status and not v.receiving]
         if not group:
             continue
         lines.append("")
         lines.append(f"{ICON[status]} {HEADING[status][0 if ko else 1]} ({len(group)})")
         for v in group:
             program = manual.programs[v.program]
-            caution = (
-                (
-                    " ⚠ 금액·기준은 변동될 수 있으니 확인하세요"
-                    if ko
-                    else " ⚠ figures may change, please check"
-                )
-                if program.verify
-                else ""
-            )
-            lines.append(f"  • {program.name.get(lang)} [{v.program}]{caution}")
-            lines.extend(f"      {MARK[outcome.value]} {text}" for outcome, text in v.explained(lang))
-            if v.missing:
-                asked = ", ".join(manual.questions[q].short.get(lang) for q in v.missing)
-                lines.append(f"      → {'더 알아야 할 것' if ko else 'still needed'}: {asked}")
+            caution = (" ⚠ 확인 필요한 수치 포함" if ko else " ⚠ includes figures to verify") if program.verify else ""
+            instead = ""
+            if v.instead:
+                other = manual.programs[v.instead].name.get(lang)
+                instead = f" → {'대신' if ko else 'instead'}: {other}"
+            lines.append(f"  • {program.name.get(lang)} [{v.program}]{instead}{caution}")
+            lines.extend(_said_once(v, manual, lang))
     if nxt:
         lines.append("")
         lines.append(
@@ -125,39 +132,78 @@ def screen_text(
     return "\n".join(lines)
 
 
-def cmd_screen(
-    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
-) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
-    manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
-    if manual is None:
-        return 1
-    path = Path(args.answers)
+def _read_answers(path: Path, err: TextIO) -> dict[str, Any] | None:
     try:
         answers = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         print(f"{path}: cannot read answers: {exc}", file=err)
-        return 2
+        return None
     if not isinstance(answers, dict):
-        print(f"{path}: answers must be a JSON object of answer id → value", file=err)
-        return 2
-    if problems := check_answers(manual, answers):
-        for problem in problems:
-            print(f"{path}: {problem}", file=err)
-        return 2
+        print(f"{path}: answers must be a JSON object (household facts, DESIGN.md)", file=err)
+        return None
+    return answers
+
+
+def _screening_input(
+    settings: Settings, args: argparse.Namespace, err: TextIO
+) -> tuple[Screener, Any, dt.date] | int:
+    """The screener, the household and the date, or the exit code after saying what is wrong."""
+    manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
+    if manual is None:
+        return 1
+    path = Path(args.answers)
+    answers = _read_answers(path, err)
+    if answers is None:
+        return 1
     try:
         as_of = _as_of(args.as_of)
     except ValueError:
         print(f"--as-of must be a date like 2026-11-24, got {args.as_of!r}", file=err)
         return 2
+    screener = Screener(manual)
+    try:
+        household = screener.household(answers, as_of)
+    except FactsError as exc:
+        for problem in exc.problems:
+            print(f"{path}: {problem}", file=err)
+        return 1
+    return screener, (answers, household), as_of
+
+
+def cmd_screen(
+    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    found = _screening_input(settings, args, err)
+    if isinstance(found, int):
+        return found
+    screener, (answers, household), as_of = found
     lang = Lang.parse(args.lang)
-    verdicts = screen(manual, answers, as_of)
-    nxt = next_question(manual, answers, as_of)
+    verdicts = screener.screen(household, as_of)
+    nxt = next_question(screener, answers, as_of)
     if args.json:
-        json.dump(screen_json(manual, verdicts, as_of, nxt, lang), out, ensure_ascii=False, indent=2)
+        json.dump(screen_json(screener.manual, verdicts, as_of, nxt, lang), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        print(screen_text(manual, verdicts, as_of, nxt, lang), file=out)
+        print(screen_text(screener.manual, verdicts, as_of, nxt, lang), file=out)
+    return 0
+
+
+def cmd_explain(
+    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from knowledge.explain import explain
+
+    out, err = out or sys.stdout, err or sys.stderr
+    found = _screening_input(settings, args, err)
+    if isinstance(found, int):
+        return found
+    screener, (_, household), as_of = found
+    if args.program not in screener.manual.programs:
+        known = ", ".join(screener.manual.programs)
+        print(f"--program: unknown programme '{args.program}' (known: {known})", file=err)
+        return 2
+    print(explain(screener, household, as_of, args.program, Lang.parse(args.lang)), file=out)
     return 0
 
 

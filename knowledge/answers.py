@@ -50,3 +50,30 @@ def check_answers(manual: Manual, answers: Mapping[str, Any]) -> list[str]:
         elif (message := problem(question, value)) is not None:
             problems.append(message)
     return problems
+
+
+def facts_from_answers(manual: Manual, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A consultation's answers (by question id) as household facts (by fact name, household.py).
+
+    A question sets the fact of its id, the one named by `fact:`, or for some answers the facts its
+    `sets:` names ("no" to "does a relative earn over 1억?" bounds their income). Keys that are no
+    question (an answers file's version 2 fields) pass through.
+    """
+    facts: dict[str, Any] = {}
+    for key, value in answers.items():
+        question = manual.questions.get(key)
+        if question is None:
+            facts[key] = value
+            continue
+        mapped = question.sets.get(_answer_key(value)) if question.sets else None
+        if mapped is not None:
+            facts.update(mapped)
+        elif not question.sets:
+            facts[question.fact or key] = value
+    return facts
+
+
+def _answer_key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -10,24 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from knowledge import expr as E
+from knowledge.household import is_fact
 from knowledge.manual import DEFAULT_DIR, Manual
-from knowledge.model import Domain, Group, Parameter, Program, Question, QuestionType
-from knowledge.rules import (
-    NUMERIC_OPS,
-    SET_OPS,
-    All,
-    AnyOf,
-    Compare,
-    Eligible,
-    Not,
-    ParamRef,
-    Rule,
-    RuleError,
-    Some,
-    parse_rule,
-    referenced,
-    walk,
-)
+from knowledge.model import Computed, Domain, FactVocabulary, Group, Parameter, Program, Question, Unit
+from knowledge.rules import Leaf, RuleError, formula, leaves, parse_rule
+from knowledge.screener import CompileErrors, Screener
 from knowledge.yamlsrc import Issue, Loc, Source, load_yaml
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -36,7 +24,11 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "questions": Question,
     "parameters": Parameter,
     "programs": Program,
+    "units": Unit,
+    "computed": Computed,
 }
+# Sections other files own: `cases` (tests beside an overlay's programmes), `phrases` (search).
+IGNORED_SECTIONS = ("cases", "phrases")
 STALE_AFTER_DAYS = 365
 
 
@@ -60,6 +52,8 @@ class _Item:
 class _Collected:
     items: dict[str, dict[str, _Item]] = field(default_factory=lambda: {k: {} for k in SECTIONS})
     issues: list[Issue] = field(default_factory=list)
+    facts: FactVocabulary | None = None
+    facts_item: _Item | None = None
 
 
 def _format_error(err: Any) -> str:
@@ -107,9 +101,30 @@ def _read_dir(directory: Path, layer: str | None, out: _Collected, display_root:
             _read_section(source, section, entries, layer, out)
 
 
+def _read_facts(source: Source, entries: Any, layer: str | None, out: _Collected) -> None:
+    if layer is not None:
+        out.issues.append(source.issue(("facts",), "a local overlay cannot change the household facts"))
+        return
+    if out.facts is not None:
+        assert out.facts_item is not None
+        first = out.facts_item.source
+        out.issues.append(source.issue(("facts",), f"facts are defined twice (first in {first.file})"))
+        return
+    try:
+        out.facts = FactVocabulary.model_validate(entries)
+    except ValidationError as exc:
+        for err in exc.errors():
+            out.issues.append(source.issue(("facts", *err["loc"]), f"facts: {_format_error(err)}"))
+        return
+    out.facts_item = _Item(out.facts, source, ("facts",), layer)
+
+
 def _read_section(source: Source, section: Any, entries: Any, layer: str | None, out: _Collected) -> None:
-    if section == "cases":
-        return  # test cases live beside programmes in some overlays; the engine ignores them
+    if section in IGNORED_SECTIONS:
+        return
+    if section == "facts":
+        _read_facts(source, entries, layer, out)
+        return
     if section not in SECTIONS:
         out.issues.append(
             source.issue((section,), f"unknown section '{section}' (expected {', '.join(SECTIONS)})")
@@ -153,96 +168,6 @@ def _entry_id(raw: Any) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
         return f"'{raw['id']}': "
     return ""
-
-
-def _check_value(q: Question, rule: Compare, item: _Item, loc: Loc, issues: list[Issue]) -> None:
-    """A comparison must make sense for the question's type: catches typos in choice values."""
-    where = item.source.issue
-    if q.type == QuestionType.INT_LIST:
-        if rule.quantifier is None:
-            issues.append(where(loc, f"'{q.id}' is a list of numbers: compare with some: or count:"))
-        return
-    if rule.quantifier is not None:
-        issues.append(
-            where(loc, f"'{rule.quantifier}' only applies to list questions, '{q.id}' is {q.type.value}")
-        )
-        return
-    values = rule.value if isinstance(rule.value, tuple) else (rule.value,)
-    if isinstance(rule.value, ParamRef):
-        if q.type not in (QuestionType.INT, QuestionType.MONEY):
-            issues.append(
-                where(loc, f"a parameter can only be compared with a number question, not '{q.id}'")
-            )
-        return
-    if q.type in (QuestionType.INT, QuestionType.MONEY):
-        if rule.op in ("has_any", "has_none"):
-            issues.append(where(loc, f"'{rule.op}' needs a multi-choice question, '{q.id}' is a number"))
-        elif any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
-            issues.append(where(loc, f"'{q.id}' is a number; compare it with numbers, got {rule.value!r}"))
-    elif q.type == QuestionType.BOOL:
-        if rule.op not in ("eq", "ne") or not isinstance(rule.value, bool):
-            issues.append(where(loc, f"'{q.id}' is yes/no: use eq: true or eq: false"))
-    else:
-        if rule.op in NUMERIC_OPS:
-            issues.append(where(loc, f"'{rule.op}' compares numbers, '{q.id}' is a {q.type.value} question"))
-            return
-        multi = q.type == QuestionType.MULTI_CHOICE
-        if multi != (rule.op in ("has_any", "has_none")):
-            wanted = "has_any / has_none" if multi else "eq / ne / in / not_in"
-            issues.append(where(loc, f"'{q.id}' is {q.type.value}: use {wanted}"))
-        for v in values:
-            if q.choice(str(v)) is None:
-                known = ", ".join(c.value for c in q.choices)
-                issues.append(where(loc, f"'{v}' is not a choice of '{q.id}' (choices: {known})"))
-    if rule.op in SET_OPS and not values:
-        issues.append(where(loc, f"'{rule.op}' needs at least one value"))
-
-
-def _check_rule(
-    rule: Rule, item: _Item, loc: Loc, man: Manual, issues: list[Issue], locs: dict[int, Loc] | None = None
-) -> None:
-    """Cross-references and types, each reported at the line of the node that is wrong."""
-    for node in walk(rule):
-        here = (locs or {}).get(id(node), loc)
-        questions, params, programs = (
-            referenced(node) if not isinstance(node, All | AnyOf | Not) else ((), (), ())
-        )
-        for qid in sorted(set(questions) - set(man.questions)):
-            issues.append(item.source.issue(here, f"unknown question '{qid}' in rule"))
-        for pid in sorted(set(params) - set(man.parameters)):
-            issues.append(item.source.issue(here, f"unknown parameter '{pid}' in rule"))
-        for prog in sorted(set(programs) - set(man.programs)):
-            issues.append(item.source.issue(here, f"unknown programme '{prog}' in eligible:"))
-        if isinstance(node, Compare) and node.answer in man.questions:
-            _check_value(man.questions[node.answer], node, item, here, issues)
-        elif (
-            isinstance(node, Some)
-            and node.answer in man.questions
-            and man.questions[node.answer].type != QuestionType.INT_LIST
-        ):
-            issues.append(
-                item.source.issue(here, f"'some' needs a list question, '{node.answer}' is not one")
-            )
-
-
-def _find_cycle(man: Manual) -> list[str] | None:
-    deps = {pid: {n.program for n in walk(r) if isinstance(n, Eligible)} for pid, r in man.rules.items()}
-    state: dict[str, int] = {}
-
-    def visit(pid: str, trail: list[str]) -> list[str] | None:
-        state[pid] = 1
-        for dep in sorted(deps.get(pid, ())):
-            if state.get(dep) == 1:
-                return [*trail, pid, dep]
-            if dep not in state and (found := visit(dep, [*trail, pid])):
-                return found
-        state[pid] = 2
-        return None
-
-    for pid in deps:
-        if pid not in state and (cycle := visit(pid, [])):
-            return cycle
-    return None
 
 
 def _warnings(man: Manual, items: _Collected, today: dt.date) -> list[Issue]:
@@ -298,82 +223,162 @@ def load_manual(
             continue
         overlay_names.append(path.name)
         _read_dir(path, path.name, collected, path.parent)
-    man = _assemble(collected, overlay_names)
-    issues = collected.issues + _cross_check(man, collected)
+    man, locs, assembly = _assemble(collected, overlay_names)
+    issues = collected.issues + assembly
+    if not any(i.severity == "error" for i in issues):
+        issues += _cross_check(man, collected, locs)
     if any(i.severity == "error" for i in issues):
         raise ManualError([i for i in issues if i.severity == "error"])
     return man, _warnings(man, collected, today or dt.date.today())
 
 
-def _assemble(collected: _Collected, overlays: list[str]) -> Manual:
+def _assemble(collected: _Collected, overlays: list[str]) -> tuple[Manual, dict[int, Loc], list[Issue]]:
     items = collected.items
+    issues: list[Issue] = []
+    locs: dict[int, Loc] = {}
+    facts = collected.facts
+    if facts is None:
+        issues.append(Issue("facts.yaml", 1, "the manual has no 'facts' section (the household facts)"))
+    domain_rank = {d: i for i, d in enumerate(items["domains"])}
+    ordered = sorted(
+        items["programs"].values(), key=lambda it: domain_rank.get(it.model.domain, len(domain_rank))
+    )
+    rules = {}
+    for item in ordered:
+        pid = item.model.id
+        try:
+            rules[pid] = parse_rule(item.model.rule, (*item.loc, "rule"), locs)
+        except RuleError as exc:
+            issues.append(item.source.issue(exc.loc, f"programme '{pid}': {exc.message}"))
+    formulas: dict[str, dict[str, E.Node]] = {"units": {}, "computed": {}, "questions": {}}
+    for section, attr in (("units", "where"), ("computed", "formula"), ("questions", "ask_if")):
+        for ident, item in items[section].items():
+            raw = getattr(item.model, attr)
+            if raw is None:
+                continue
+            where = (*item.loc, attr)
+            try:
+                node = formula(raw, where)
+            except RuleError as exc:
+                issues.append(item.source.issue(exc.loc, f"{section[:-1]} '{ident}': {exc.message}"))
+                continue
+            locs[id(node)] = where
+            formulas[section][ident] = node
     man = Manual(
         domains={k: v.model for k, v in items["domains"].items()},
         groups={k: v.model for k, v in items["groups"].items()},
         questions={k: v.model for k, v in items["questions"].items()},
         parameters={k: v.model for k, v in items["parameters"].items()},
+        programs={it.model.id: it.model.model_copy(update={"order": n}) for n, it in enumerate(ordered)},
+        facts_person={f.id: f for f in facts.person} if facts else {},
+        facts_household={f.id: f for f in facts.household} if facts else {},
+        units={k: v.model for k, v in items["units"].items()},
+        computed={k: v.model for k, v in items["computed"].items()},
+        rules=rules,
+        unit_rules=formulas["units"],
+        computed_rules=formulas["computed"],
+        ask_if=formulas["questions"],
         overlays=overlays,
     )
-    domain_rank = {d: i for i, d in enumerate(man.domains)}
-    ordered = sorted(
-        items["programs"].values(), key=lambda it: domain_rank.get(it.model.domain, len(domain_rank))
-    )
-    man.programs = {it.model.id: it.model.model_copy(update={"order": n}) for n, it in enumerate(ordered)}
-    return man
+    return man, locs, issues
 
 
-def _cross_check(man: Manual, collected: _Collected) -> list[Issue]:
+def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> list[Issue]:
     issues: list[Issue] = []
-    locs: dict[int, Loc] = {}  # where each rule node was written, for precise lines
-    for pid, item in collected.items["programs"].items():
+    items = collected.items
+    for pid, item in items["programs"].items():
         prog = man.programs[pid]
         if prog.domain not in man.domains:
             issues.append(item.source.issue((*item.loc, "domain"), f"unknown domain '{prog.domain}'"))
         for g in prog.groups:
             if g not in man.groups:
                 issues.append(item.source.issue((*item.loc, "groups"), f"unknown group '{g}'"))
-        try:
-            man.rules[pid] = parse_rule(prog.rule, (*item.loc, "rule"), locs)
-        except RuleError as exc:
-            issues.append(item.source.issue(exc.loc, f"programme '{pid}': {exc.message}"))
-            continue
-    for pid, rule in man.rules.items():
-        item = collected.items["programs"][pid]
-        _check_rule(rule, item, (*item.loc, "rule"), man, issues, locs)
-    for qid, item in collected.items["questions"].items():
-        question = man.questions[qid]
-        if question.ask_if is None:
-            continue
-        try:
-            gate = parse_rule(question.ask_if, (*item.loc, "ask_if"), locs)
-        except RuleError as exc:
-            issues.append(item.source.issue(exc.loc, f"question '{qid}': {exc.message}"))
-            continue
-        _check_rule(gate, item, (*item.loc, "ask_if"), man, issues, locs)
-        if qid in referenced(gate)[0]:
+        for n, other in enumerate(prog.replaced_by):
+            if other not in man.programs or other == pid:
+                issues.append(
+                    item.source.issue((*item.loc, "replaced_by", n), f"replaced_by: unknown programme '{other}'")
+                )
+    for qid, item in items["questions"].items():
+        fact = man.questions[qid].fact or qid
+        if not is_fact(man, fact):
             issues.append(
-                item.source.issue((*item.loc, "ask_if"), f"question '{qid}' cannot depend on itself")
+                item.source.issue((*item.loc, "fact"), f"question '{qid}' sets unknown fact '{fact}'")
             )
-        man.ask_if[qid] = gate
-    for qid, item in collected.items["questions"].items():
-        for n, implied in enumerate(man.questions[qid].implied):
-            where = (*item.loc, "implied", n, "if")
-            try:
-                cond = parse_rule(implied.if_, where, locs)
-            except RuleError as exc:
-                issues.append(item.source.issue(exc.loc, f"question '{qid}': {exc.message}"))
-                continue
-            _check_rule(cond, item, where, man, issues, locs)
-            man.implied.setdefault(qid, []).append((cond, implied.value))
-    for pid, item in collected.items["parameters"].items():
-        by = man.parameters[pid].by
-        if by is not None and by not in man.questions:
-            issues.append(
-                item.source.issue((*item.loc, "by"), f"parameter '{pid}' is keyed by unknown question '{by}'")
-            )
-    if not issues and (cycle := _find_cycle(man)):
-        item = collected.items["programs"][cycle[0]]
+    for uid in ("household", "couple"):
+        if man.facts_person and uid not in man.units:
+            issues.append(Issue("units", 1, f"the manual must define the unit '{uid}'"))
+    if issues:
+        return issues
+    if cycle := _find_cycle(man):
+        item = items["programs"][cycle[0]]
         issues.append(
             item.source.issue((*item.loc, "rule"), "eligibility depends on itself: " + " → ".join(cycle))
         )
+        return issues
+    try:
+        Screener(man)
+    except CompileErrors as exc:
+        for error in exc.errors:
+            issues.append(_locate(error, collected, locs))
     return issues
+
+
+def _locate(error: Any, collected: _Collected, locs: dict[int, Loc]) -> Issue:
+    """A compile error at the line of the formula it is in, with the column inside the formula."""
+    section = {"programme": "programs", "computed": "computed", "unit": "units", "question": "questions"}
+    item = collected.items[section[error.kind]].get(error.ident)
+    node = error.node
+    if item is None:
+        return Issue("manual", 1, str(error))
+    loc = locs.get(id(node)) if node is not None else None
+    if loc is None and isinstance(node, Leaf):
+        loc = locs.get(id(node.node))
+    where = loc or item.loc
+    return item.source.issue(where, f"{error.kind} '{error.ident}': formula {error.error}")
+
+
+def _find_cycle(man: Manual) -> list[str] | None:
+    """A programme that, through eligible() and replaced_by, depends on itself."""
+    deps: dict[str, set[str]] = {}
+    for pid, rule in man.rules.items():
+        found = set(man.programs[pid].replaced_by)
+        for leaf in leaves(rule):
+            for node in _calls(leaf.node):
+                if node.fn == "eligible" and node.args and isinstance(node.args[0], E.Name):
+                    found.add(node.args[0].path)
+        deps[pid] = found
+    state: dict[str, int] = {}
+
+    def visit(pid: str, trail: list[str]) -> list[str] | None:
+        state[pid] = 1
+        for dep in sorted(deps.get(pid, ())):
+            if state.get(dep) == 1:
+                return [*trail, pid, dep]
+            if dep not in state and (found := visit(dep, [*trail, pid])):
+                return found
+        state[pid] = 2
+        return None
+
+    for pid in deps:
+        if pid not in state and (cycle := visit(pid, [])):
+            return cycle
+    return None
+
+
+def _calls(node: E.Node) -> list[E.Call]:
+    out: list[E.Call] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, E.Call):
+            out.append(n)
+            stack.extend(n.args)
+        elif isinstance(n, E.Bin | E.Cmp):
+            stack.extend((n.a, n.b))
+        elif isinstance(n, E.Neg | E.Not):
+            stack.append(n.a)
+        elif isinstance(n, E.In):
+            stack.append(n.a)
+        elif isinstance(n, E.Logic):
+            stack.extend(n.items)
+    return out

@@ -36,21 +36,22 @@ class QuestionType(StrEnum):
     CHOICE = "choice"
     MULTI_CHOICE = "multi_choice"
     INT_LIST = "int_list"
+    MEMBERS = "members"  # who else lives in the household: a list of relations, one per person
+
+
+class FactType(StrEnum):
+    INT = "int"
+    MONEY = "money"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    PROGRAMS = "programs"
 
 
 class Choice(Strict):
     value: str = Field(pattern=ID_PATTERN)
     label: Text
     help: Text | None = None
-
-
-class Implied(Strict):
-    """An answer that follows from others (one person in the household → lives alone)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    if_: Any = Field(alias="if")
-    value: Any
 
 
 class Question(Strict):
@@ -64,13 +65,24 @@ class Question(Strict):
     choices: list[Choice] = Field(default_factory=list)
     min: int | None = None
     max: int | None = None
-    ask_if: Any = None
-    when_not_asked: Any = None
-    implied: list[Implied] = Field(default_factory=list)
+    fact: str | None = Field(
+        default=None,
+        description="the household fact the answer sets (household.py), when it is not the question id",
+    )
+    period: str = Field(default="month", description="for money: month, year or none (a stock)")
+    ask_if: str | None = Field(default=None, description="a formula: asked only when it may hold")
+    when_not_asked: Any = Field(
+        default=None,
+        description="the answer assumed when ask_if rules the question out (nobody is asked if a 78-year-old is pregnant)",
+    )
+    sets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="answer → facts it means, e.g. false: {liable_relatives.annual_income: {max: 1억}}",
+    )
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> Question:
-        has_choices = self.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE)
+        has_choices = self.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE, QuestionType.MEMBERS)
         if has_choices and not self.choices:
             raise ValueError(f"a {self.type.value} question needs 'choices'")
         if not has_choices and self.choices:
@@ -84,6 +96,59 @@ class Question(Strict):
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
+
+
+class FactSpec(Strict):
+    """One household or person fact (facts.yaml): its type, label and, for choices, the values."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+    type: FactType
+    label: Text
+    unit: Text | None = None
+    period: str = Field(default="month", pattern="^(month|year|none)$")
+    choices: list[Choice] = Field(default_factory=list)
+    min: int | None = None
+    max: int | None = None
+    derived: bool = Field(default=False, description="computed by the household builder, never given")
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> FactSpec:
+        has_choices = self.type in (FactType.CHOICE, FactType.MULTI_CHOICE)
+        if has_choices != bool(self.choices):
+            raise ValueError(f"a {self.type.value} fact {'needs' if has_choices else 'cannot have'} choices")
+        return self
+
+    def choice(self, value: str) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+
+class FactVocabulary(Strict):
+    person: list[FactSpec]
+    household: list[FactSpec]
+
+
+class Unit(Strict):
+    """A group of people a law looks at (the couple, the household, children under 18 …)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: Text
+    where: str = Field(description="a formula over one person's facts")
+
+
+class Computed(Strict):
+    """A value the manual computes from facts, parameters and other computed values (OpenFisca's variables).
+
+    `per: person` values are computed for each person (used inside sum/count/any over a unit).
+    `explain` says in plain words how the value is made, with {name} standing for the value of name.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: Text
+    formula: str
+    per: str = Field(default="household", pattern="^(household|person)$")
+    unit: str = Field(default="KRW/month", description="KRW/month, KRW/year, KRW, people, years, yes/no …")
+    explain: Text | None = None
+    note: Text | None = None
 
 
 class SourceRef(Strict):
@@ -104,7 +169,10 @@ class Parameter(Strict):
     id: str = Field(pattern=ID_PATTERN)
     label: Text
     unit: str = Field(description="KRW/month, KRW, KRW/year, percent, years …")
-    by: str | None = Field(default=None, description="answer id whose value keys the table")
+    by: str | None = Field(
+        default=None,
+        description="what keys the table (household size, region, couple …): formulas call it with the key",
+    )
     extend_by_last_step: bool = Field(
         default=False,
         description="integer keys beyond the table grow by the last step (기준 중위소득 8인 이상)",
@@ -132,9 +200,7 @@ class Parameter(Strict):
         if len(tables) > 1:
             raise ValueError("every dated value must be a table, or none of them")
         if (True in tables) != (self.by is not None):
-            raise ValueError(
-                "a table of values needs 'by' (the answer that keys it), a single value must not"
-            )
+            raise ValueError("a table of values needs 'by' (what keys it), a single value must not")
         return self
 
     def in_force(self, on: dt.date) -> tuple[dt.date, ParamValue] | None:
@@ -191,6 +257,10 @@ class Program(Strict):
     benefit: Text
     rule: Any
     rule_text: Text | None = Field(default=None, description="who is eligible, in plain words")
+    replaced_by: list[str] = Field(
+        default_factory=list,
+        description="programmes that, when received or eligible, apply instead of this one",
+    )
     apply: Apply
     sources: list[SourceRef] = Field(min_length=1)
     verify: bool = False

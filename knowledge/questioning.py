@@ -1,92 +1,159 @@
-"""Adaptive questioning: ask next whatever settles the most undecided programmes."""
+"""Adaptive questioning: ask next whatever can still settle the most undecided programmes.
+
+A verdict that is unknown names the facts it waits for (`self.age`, `spouse.earned_income`, `people`,
+`members.age` …). Each question says which fact its answer sets (`fact:`, default its id), and so which
+of those it can tell: a household's total income tells every person's income a little, the spouse's
+earned income tells exactly one. Coarse questions come first in the manual, so a household is asked for
+a breakdown (whose income, which kind of property) only when the total left the verdict open.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from knowledge.engine import Evaluation, effective_answers
-from knowledge.rules import Tri
+from knowledge import household as H
+from knowledge.household import FactsError, Household
+from knowledge.values import Tri
 
 if TYPE_CHECKING:
     from knowledge.manual import Manual
+    from knowledge.screener import Screener, ScreenRun
+
+COMPOSITION = ("people", "members.relation")
+_GROUP_HANDLES = {
+    "self": ("self",),
+    "spouse": ("spouse",),
+    "couple": ("self", "spouse"),
+    "household": ("*",),
+    "others": ("*",),
+}
 
 
-def _askable(ev: Evaluation, qid: str, depth: int = 0) -> list[str]:
-    """The questions to ask to learn `qid`: itself, or the gate questions its `ask_if` still needs."""
-    if qid in ev.answers or depth > 5:
+def patterns(manual: Manual, fact: str) -> tuple[str, ...]:
+    """The facts (as glob patterns over `missing` names) that an answer to `fact` tells something about."""
+    return _patterns(fact, frozenset(manual.facts_household))
+
+
+@functools.lru_cache(maxsize=1024)
+def _patterns(fact: str, household_facts: frozenset[str]) -> tuple[str, ...]:
+    if fact in ("household_size", "members", "has_spouse", "lives_alone", "living_with_parents", "has_children"):
+        return COMPOSITION
+    if fact == "children_ages":
+        return (*COMPOSITION, "child*.age", "grandchild*.age", "child*.birth_year", "members.age")
+    if fact in H.V1_TOTALS:
+        group, measure = H.V1_TOTALS[fact]
+        return tuple(f"*.{a}" for a in H.MEASURES[measure])
+    if fact in H.V1_SELF:
+        attr = H.V1_SELF[fact]
+        return (f"self.{attr}", "self.birth_year") if attr == "age" else (f"self.{attr}",)
+    if fact == "welfare_status":
+        return tuple(f"receiving.{pid}" for pid in H.V1_STATUS.values())
+    if fact == "receiving":
+        return ("receiving.*",)
+    if fact == "medical_expenses_annual":
+        return ("medical_expenses_annual", "medical_expenses_annual.*")
+    if fact == "region":
+        return ("region",)
+    if fact.startswith("property.") and fact.removeprefix("property.") in H.MONEY:
+        return (f"*.{fact.removeprefix('property.')}",)
+    if fact == "deposit":
+        return ("*.deposit",)
+    if fact == "income_last_year":
+        return ("*.earned_income_last_year", "*.other_income_last_year", "income_last_year")
+    if fact in household_facts:
+        return (fact,)
+    head, _, attr = fact.partition(".")
+    if attr in H.MEASURES:
+        handles = _GROUP_HANDLES.get(head, (head,))
+        return tuple(f"{h}.{a}" for h in handles for a in H.MEASURES[attr])
+    if attr:
+        pattern = f"{head}.{attr}"
+        return (pattern, f"{head}.birth_year") if attr == "age" else (pattern,)
+    return (fact,)
+
+
+def informs(manual: Manual, qid: str, dep: str) -> bool:
+    question = manual.questions[qid]
+    return any(fnmatchcase(dep, p) for p in patterns(manual, question.fact or qid))
+
+
+def _askable(screener: Screener, run: ScreenRun, answers: Mapping[str, Any], qid: str, depth: int = 0) -> list[str]:
+    """The questions to ask to learn what `qid` tells: itself, or first the questions its gate waits for."""
+    if qid in answers or depth > 5:
         return []
-    gate = ev.manual.ask_if.get(qid)
+    gate = screener.gates.get(qid)
     if gate is None:
         return [qid]
-    tri, missing = ev.decide(gate)
+    value = gate.fn(run, None)
+    tri = getattr(value, "tri", Tri.UNKNOWN)
     if tri is Tri.YES:
         return [qid]
     if tri is Tri.NO:
         return []
     out: list[str] = []
-    for need in missing:
-        out.extend(_askable(ev, need, depth + 1))
+    for need in _asking_for(screener, answers, getattr(value, "deps", frozenset())):
+        if need != qid:
+            out.extend(_askable(screener, run, answers, need, depth + 1))
     return out
 
 
+def _asking_for(screener: Screener, answers: Mapping[str, Any], deps: Iterable[str]) -> list[str]:
+    found: set[str] = set()
+    for dep in deps:
+        found.update(screener.informers(dep))
+    return [qid for qid in screener.question_order if qid in found and qid not in answers]
+
+
 def candidates(
-    manual: Manual, answers: Mapping[str, Any], as_of: dt.date, programs: Iterable[str] | None = None
+    screener: Screener,
+    answers: Mapping[str, Any],
+    as_of: dt.date,
+    programs: Iterable[str] | None = None,
+    household: Household | None = None,
 ) -> dict[str, float]:
     """How much each askable question would contribute to settling the undecided programmes.
 
-    A programme that still needs k answers gives each of them 1/k: a question that alone settles a
-    programme counts fully, one of four that are all needed counts a quarter. This favours
-    questions that finish programmes over ones that merely appear in many rules.
+    A programme that can be settled by k askable questions gives each 1/k: a question that alone settles
+    a programme counts fully. Questions whose fact is already known exactly do not count.
     """
-    # Only outcomes and missing answers matter here: deciding skips building the reasons.
-    ev = Evaluation(manual, effective_answers(manual, answers, as_of), as_of)
+    try:
+        run = screener.run(household or answers, as_of)
+    except FactsError:
+        return {}
     scores: dict[str, float] = {}
-    # Programmes share their missing answers (age, income …): learn what each needs asked once.
     askable: dict[str, list[str]] = {}
-    for pid in list(programs) if programs is not None else list(manual.programs):
-        tri, missing = ev.decision(pid)
-        if tri is not Tri.UNKNOWN:
+    ids = list(programs) if programs is not None else list(screener.manual.programs)
+    for pid in ids:
+        result, _, _ = run.result(pid)
+        if result.tri is not Tri.UNKNOWN:
             continue
-        informs: set[str] = set()
-        for qid in missing:
-            asks = askable.get(qid)
-            if asks is None:
-                asks = askable[qid] = _askable(ev, qid)
-            informs.update(asks)
-        for qid in informs:
-            scores[qid] = scores.get(qid, 0.0) + 1.0 / len(informs)
+        helps: set[str] = set()
+        for qid in _asking_for(screener, answers, result.missing):
+            found = askable.get(qid)
+            if found is None:
+                found = askable[qid] = _askable(screener, run, answers, qid)
+            helps.update(found)
+        for qid in helps:
+            scores[qid] = scores.get(qid, 0.0) + 1.0 / len(helps)
     return scores
 
 
 def next_question(
-    manual: Manual, answers: Mapping[str, Any], as_of: dt.date, programs: Iterable[str] | None = None
+    screener: Screener,
+    answers: Mapping[str, Any],
+    as_of: dt.date,
+    programs: Iterable[str] | None = None,
 ) -> str | None:
     """The question that does most to settle the undecided programmes; ties go to the manual's order.
 
-    None when nothing left can be decided by asking (answers of "don't know" are never asked again).
+    None when nothing left can be decided by asking (a "don't know" is never asked again).
     """
-    scores = candidates(manual, answers, as_of, programs)
+    scores = candidates(screener, answers, as_of, programs)
     if not scores:
         return None
-    order = {qid: i for i, qid in enumerate(manual.questions)}
-    # Rounding keeps float noise from breaking a tie that the manual's order should decide.
+    order = {qid: i for i, qid in enumerate(screener.manual.questions)}
     return max(scores, key=lambda q: (round(scores[q], 9), -order[q]))
-
-
-def questions_for(manual: Manual, programs: Iterable[str]) -> set[str]:
-    """Every question the given programmes' rules can ask, with the gates in front of them."""
-    from knowledge.rules import referenced
-
-    # What each programme reads, keys of its figures and the programmes it names included.
-    needed: set[str] = set().union(*(manual.reads(pid) for pid in programs))
-    # Gates can have gates (age → has_children → children_ages): add them until nothing is new.
-    frontier = set(needed)
-    while frontier:
-        gates = {
-            q for qid in frontier if (gate := manual.ask_if.get(qid)) is not None for q in referenced(gate)[0]
-        }
-        frontier = gates - needed
-        needed |= gates
-    return needed
