@@ -65,6 +65,11 @@ def facts_from_answers(manual: Manual, answers: Mapping[str, Any]) -> dict[str, 
         if question is None:
             facts[key] = value
             continue
+        if question.attr is not None:  # a who question: a list of the people chosen (handles)
+            if isinstance(value, list):
+                facts[f"who:{key}"] = {"attr": question.attr, "chosen": list(value),
+                                       "yes": question.chosen, "no": question.others}
+            continue
         mapped = question.sets.get(_answer_key(value)) if question.sets else None
         if mapped is not None:
             facts.update(mapped)

@@ -192,7 +192,8 @@ def check_value(spec: FactSpec, value: Any, where: str, programs: Mapping[str, A
         if not isinstance(value, bool):
             return f"{where}: must be true or false, got {value!r}"
     elif kind == FactType.CHOICE:
-        if not isinstance(value, str) or spec.choice(value) is None:
+        options = value if isinstance(value, list) and value else [value]  # a list: "one of these"
+        if any(not isinstance(v, str) or spec.choice(v) is None for v in options):
             return f"{where}: {value!r} is not one of {', '.join(c.value for c in spec.choices)}"
     elif kind == FactType.MULTI_CHOICE:
         if not isinstance(value, list) or any(not isinstance(v, str) or spec.choice(v) is None for v in value):
@@ -243,7 +244,11 @@ def as_value(spec: FactSpec, value: Any, dep: str) -> Value:
     if kind == FactType.BOOL:
         return Truth(Tri.UNKNOWN, deps) if value is None else truth(bool(value))
     if kind == FactType.CHOICE:
-        return Cat(None, deps) if value is None else Cat(frozenset((value,)))
+        if value is None:
+            return Cat(None, deps)
+        if isinstance(value, list):
+            return Cat(frozenset(value), deps if len(set(value)) > 1 else NO_DEPS)
+        return Cat(frozenset((value,)))
     return Chosen(None, deps) if value is None else Chosen(frozenset(value))
 
 
@@ -321,7 +326,7 @@ def _read_key(
 ) -> None:
     """Type-check one top-level (flattened) fact and note where it goes."""
     manual = draft.manual
-    if key == "people":
+    if key == "people" or key.startswith("who:"):
         return  # read by _compose, which knows the whole list
     if key == "members":
         if value is not None and (
@@ -477,7 +482,22 @@ def _compose(draft: _Draft, flat: dict[str, Any], person_facts: dict[str, dict[s
     people = [Person(h, r, dict(f)) for h, (r, f) in zip(handles, listed, strict=True)]
     for person in people:
         person.values = dict(person_facts.get(person.handle, {})) | person.values
+    for key, who in flat.items():
+        if key.startswith("who:") and isinstance(who, dict):
+            _apply_who(draft, people, who)
     return people
+
+
+def _apply_who(draft: _Draft, people: list[Person], who: dict[str, Any]) -> None:
+    """A who answer: the people chosen get one value of `attr`, everyone else listed (not self) the other."""
+    attr, chosen = who["attr"], set(who["chosen"])
+    known = {p.handle for p in people}
+    for handle in sorted(chosen - known):
+        draft.problem(f"{attr}: '{handle}' is not someone listed in the household")
+    for person in people[1:]:
+        value = who["yes"] if person.handle in chosen else who["no"]
+        if value is not None:
+            person.values.setdefault(attr, value)
 
 
 def _handles(relations: list[str]) -> list[str]:
@@ -777,6 +797,8 @@ def _narrow(
 
 def is_fact(manual: Manual, key: str) -> bool:
     """Whether `key` names a fact an answers mapping may give (a question's `fact:` must)."""
+    if key in manual.facts_person and not manual.facts_person[key].derived:
+        return True  # a who question's attribute
     if key in ("people", "members") or key in V1_IDS or key in manual.facts_household or key == "deposit":
         return True
     if key.startswith("property.") and key.removeprefix("property.") in MONEY:

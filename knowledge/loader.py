@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from knowledge import expr as E
-from knowledge.household import is_fact
+from knowledge.household import check_value, is_fact
 from knowledge.manual import DEFAULT_DIR, Manual
 from knowledge.model import Computed, Domain, FactVocabulary, Group, Parameter, Program, Question, Unit
 from knowledge.rules import Leaf, RuleError, formula, leaves, parse_rule
@@ -299,7 +299,18 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
                     item.source.issue((*item.loc, "replaced_by", n), f"replaced_by: unknown programme '{other}'")
                 )
     for qid, item in items["questions"].items():
-        fact = man.questions[qid].fact or qid
+        question = man.questions[qid]
+        if question.attr is not None:
+            spec = man.facts_person.get(question.attr)
+            if spec is None or spec.derived:
+                issues.append(item.source.issue((*item.loc, "attr"), f"question '{qid}': unknown person fact '{question.attr}'"))
+                continue
+            for field_name in ("chosen", "others"):
+                message = check_value(spec, getattr(question, field_name), f"{qid}.{field_name}", None)
+                if message:
+                    issues.append(item.source.issue((*item.loc, field_name), message))
+            continue
+        fact = question.fact or qid
         if not is_fact(man, fact):
             issues.append(
                 item.source.issue((*item.loc, "fact"), f"question '{qid}' sets unknown fact '{fact}'")

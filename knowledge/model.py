@@ -37,6 +37,7 @@ class QuestionType(StrEnum):
     MULTI_CHOICE = "multi_choice"
     INT_LIST = "int_list"
     MEMBERS = "members"  # who else lives in the household: a list of relations, one per person
+    WHO = "who"  # which of the people listed: sets `attr` to `chosen` for them and `others` for the rest
 
 
 class FactType(StrEnum):
@@ -71,6 +72,9 @@ class Question(Strict):
     )
     period: str = Field(default="month", description="for money: month, year or none (a stock)")
     ask_if: str | None = Field(default=None, description="a formula: asked only when it may hold")
+    attr: str | None = Field(default=None, description="who questions: the person fact they set")
+    chosen: Any = Field(default=None, description="who questions: the value for the people chosen")
+    others: Any = Field(default=None, description="who questions: the value for everyone else listed")
     when_not_asked: Any = Field(
         default=None,
         description="the answer assumed when ask_if rules the question out (nobody is asked if a 78-year-old is pregnant)",
@@ -90,6 +94,8 @@ class Question(Strict):
         values = [c.value for c in self.choices]
         if len(values) != len(set(values)):
             raise ValueError("choice values must be unique")
+        if (self.type == QuestionType.WHO) != (self.attr is not None):
+            raise ValueError("a who question needs 'attr' (and 'chosen', 'others'); no other question has it")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is greater than max {self.max}")
         return self

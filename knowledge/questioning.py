@@ -78,6 +78,8 @@ def _patterns(fact: str, household_facts: frozenset[str]) -> tuple[str, ...]:
 
 def informs(manual: Manual, qid: str, dep: str) -> bool:
     question = manual.questions[qid]
+    if question.attr is not None:  # a who question tells that attribute of everyone listed but self
+        return not dep.startswith(("self.", "members.")) and fnmatchcase(dep, f"*.{question.attr}")
     return any(fnmatchcase(dep, p) for p in patterns(manual, question.fact or qid))
 
 
