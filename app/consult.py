@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from knowledge.engine import Verdict, screen
+from knowledge.household import FactsError
 from knowledge.manual import Manual
 from knowledge.model import Question, QuestionType
-from knowledge.parsing import parse_answer
+from knowledge.parsing import parse_answer, parse_who_answer
 from knowledge.questioning import candidates, next_question
+from knowledge.screener import Screener, Verdict
 from knowledge.text import Lang
 from storage import repo, steps
 from storage.models import Channel, Consultation, ConsultationState, QuestionOutcome, User
@@ -50,6 +51,7 @@ class Ask:
     selected: tuple[str, ...] = ()
     error: str | None = None
     fails: int = 0
+    people: tuple[tuple[str, str], ...] = ()  # who questions: (handle, relation) of everyone listed but self
 
     @property
     def offer_way_out(self) -> bool:
@@ -85,13 +87,13 @@ def scope_of(c: Consultation | ConsultationRow) -> Scope:
     return Scope(c.scope_kind or "all", c.scope_value)
 
 
-def verdicts_for(manual: Manual, c: Consultation | ConsultationRow) -> dict[str, Verdict]:
-    return screen(manual, c.answers, consult_date(c), scope_of(c).programs(manual))
+def verdicts_for(screener: Screener, c: Consultation | ConsultationRow) -> dict[str, Verdict]:
+    return screener.screen(c.answers, consult_date(c), scope_of(c).programs(screener.manual))
 
 
 def start(
     s: Session,
-    manual: Manual,
+    screener: Screener,
     *,
     chat_id: int,
     user: User | Caller,
@@ -111,9 +113,9 @@ def start(
         household_id=household_id,
     )
     for qid, value in (reuse or {}).items():
-        if qid in manual.questions:
+        if qid in screener.manual.questions:
             steps.record_answer(c, qid, value, QuestionOutcome.REUSED)
-    return _saved(s, c, advance(manual, c))
+    return _saved(s, c, advance(screener, c))
 
 
 def _new(
@@ -143,86 +145,142 @@ def _saved(s: Session, c: ConsultationRow, step: T) -> T:
     return step
 
 
-def advance(manual: Manual, c: ConsultationRow) -> Ask | Done:
+def advance(screener: Screener, c: ConsultationRow) -> Ask | Done:
     """Ask the question that settles the most, or finish when nothing left can be settled."""
+    manual = screener.manual
     programs = scope_of(c).programs(manual)
-    qid = next_question(manual, c.answers, consult_date(c), programs)
+    qid = next_question(screener, c.answers, consult_date(c), programs)
     if qid is None:
-        verdicts = screen(manual, c.answers, consult_date(c), programs)
+        verdicts = screener.screen(c.answers, consult_date(c), programs)
         steps.finish(c, {pid: v.status.value for pid, v in verdicts.items()})
         answered = sum(1 for v in c.answers.values() if v is not None)
         return Done(c, verdicts, answered)
     steps.log_question(c, qid)
-    return current(manual, c)
+    return current(screener, c)
 
 
-def current(manual: Manual, c: ConsultationRow) -> Ask:
+def current(screener: Screener, c: ConsultationRow) -> Ask:
     assert c.current_question is not None
+    question = screener.manual.questions[c.current_question]
     return Ask(
         c,
-        manual.questions[c.current_question],
+        question,
         c.answered + 1,
         tuple(c.pending.get("selected", ())),
         fails=int(c.pending.get("fails", 0)),
+        people=_people(screener, c) if question.type == QuestionType.WHO else (),
     )
 
 
-def answer_text(s: Session, manual: Manual, c: ConsultationRow, text: str, lang: Lang) -> Ask | Done:
-    question = manual.questions[c.current_question or ""]
-    parsed = parse_answer(question, text, lang)
+def _people(screener: Screener, c: ConsultationRow) -> tuple[tuple[str, str], ...]:
+    try:
+        household = screener.household(c.answers, consult_date(c))
+    except FactsError:
+        return ()
+    return tuple((p.handle, p.relation) for p in household.people[1:])
+
+
+def _contradiction(screener: Screener, c: ConsultationRow) -> str | None:
+    """What is wrong when the answers so far cannot all be true (asked again rather than stored)."""
+    try:
+        screener.household(c.answers, consult_date(c))
+    except FactsError as exc:
+        return "; ".join(exc.problems)
+    return None
+
+
+def _record(
+    s: Session, screener: Screener, c: ConsultationRow, qid: str, value: Any, outcome: QuestionOutcome, lang: Lang
+) -> Ask | Done:
+    """Store an answer and go on; an answer that contradicts earlier ones is refused and asked again."""
+    before = dict(c.answers)
+    c.answers = {**c.answers, qid: value}
+    problem = _contradiction(screener, c)
+    c.answers = before
+    if problem is not None:
+        ask = current(screener, c)
+        from knowledge.parsing import message
+
+        error = message("contradiction", lang)
+        return _saved(s, c, Ask(ask.consultation, ask.question, ask.number, ask.selected, error, ask.fails, ask.people))
+    steps.record_answer(c, qid, value, outcome)
+    return _saved(s, c, advance(screener, c))
+
+
+def answer_text(s: Session, screener: Screener, c: ConsultationRow, text: str, lang: Lang) -> Ask | Done:
+    question = screener.manual.questions[c.current_question or ""]
+    if question.type == QuestionType.WHO:
+        parsed = parse_who_answer(text, list(_people(screener, c)), lang)
+    else:
+        parsed = parse_answer(question, text, lang)
     if not parsed.ok:
         fails = int(c.pending.get("fails", 0)) + 1
         steps.set_pending(c, {**c.pending, "fails": fails})
-        ask = current(manual, c)
-        retry = Ask(ask.consultation, ask.question, ask.number, ask.selected, parsed.error, fails)
+        ask = current(screener, c)
+        retry = Ask(ask.consultation, ask.question, ask.number, ask.selected, parsed.error, fails, ask.people)
         return _saved(s, c, retry)
     outcome = QuestionOutcome.DONT_KNOW if parsed.dont_know else QuestionOutcome.ANSWERED
-    steps.record_answer(c, question.id, parsed.value, outcome)
-    return _saved(s, c, advance(manual, c))
+    return _record(s, screener, c, question.id, parsed.value, outcome, lang)
 
 
-def answer_value(s: Session, manual: Manual, c: ConsultationRow, qid: str, value: Any) -> Ask | Done | Stale:
+def answer_value(
+    s: Session, screener: Screener, c: ConsultationRow, qid: str, value: Any, lang: Lang = Lang.KO
+) -> Ask | Done | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
-    steps.record_answer(c, qid, value, QuestionOutcome.ANSWERED)
-    return _saved(s, c, advance(manual, c))
+    return _record(s, screener, c, qid, value, QuestionOutcome.ANSWERED, lang)
 
 
-def toggle(s: Session, manual: Manual, c: ConsultationRow, qid: str, choice: str) -> Ask | Stale:
+def toggle(s: Session, screener: Screener, c: ConsultationRow, qid: str, choice: str) -> Ask | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
+    question = screener.manual.questions[qid]
     selected = list(c.pending.get("selected", []))
-    if choice in selected:
+    if question.type == QuestionType.MEMBERS:
+        # Each press adds one person; pressing the last one added again takes it back.
+        selected.append(choice)
+    elif choice in selected:
         selected.remove(choice)
     else:
         selected.append(choice)
-    order = [ch.value for ch in manual.questions[qid].choices]
-    steps.set_pending(c, {**c.pending, "selected": sorted(selected, key=order.index)})
-    return _saved(s, c, current(manual, c))
+    if question.type != QuestionType.MEMBERS:
+        order = [ch.value for ch in question.choices] or [h for h, _ in _people(screener, c)]
+        selected = sorted(selected, key=lambda v: order.index(v) if v in order else len(order))
+    steps.set_pending(c, {**c.pending, "selected": selected})
+    return _saved(s, c, current(screener, c))
 
 
-def finish_multi(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Done | Stale:
+def untoggle(s: Session, screener: Screener, c: ConsultationRow, qid: str) -> Ask | Stale:
+    """Take back the last person added to a members answer."""
+    if c.state != ConsultationState.ASKING or c.current_question != qid:
+        return Stale(c)
+    selected = list(c.pending.get("selected", []))[:-1]
+    steps.set_pending(c, {**c.pending, "selected": selected})
+    return _saved(s, c, current(screener, c))
+
+
+def finish_multi(s: Session, screener: Screener, c: ConsultationRow, qid: str, lang: Lang = Lang.KO) -> Ask | Done | Stale:
     selected = list(c.pending.get("selected", []))
-    return answer_value(s, manual, c, qid, selected)
+    return answer_value(s, screener, c, qid, selected, lang)
 
 
-def skip(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Done | Stale:
+def skip(s: Session, screener: Screener, c: ConsultationRow, qid: str) -> Ask | Done | Stale:
     if c.state != ConsultationState.ASKING or c.current_question != qid:
         return Stale(c)
     steps.record_answer(c, qid, None, QuestionOutcome.DONT_KNOW)
-    return _saved(s, c, advance(manual, c))
+    return _saved(s, c, advance(screener, c))
 
 
-def back(s: Session, manual: Manual, c: ConsultationRow) -> Ask | Stale:
+def back(s: Session, screener: Screener, c: ConsultationRow) -> Ask | Stale:
     """Undo the last answer and ask that question again."""
     if c.state != ConsultationState.ASKING:
         return Stale(c)
     qid = steps.undo_last(s, c)
     if qid is None:
-        return current(manual, c)
+        return current(screener, c)
     # The question on screen keeps its log row without an answer: it was asked, not answered.
     steps.log_question(c, qid)
-    return _saved(s, c, current(manual, c))
+    return _saved(s, c, current(screener, c))
 
 
 @dataclass(frozen=True)
@@ -235,7 +293,7 @@ class QuickCheck:
 
 def quick_check(
     s: Session,
-    manual: Manual,
+    screener: Screener,
     *,
     chat_id: int,
     user: User | Caller,
@@ -246,23 +304,32 @@ def quick_check(
     """Verdicts at once from one line of staff shorthand; the consultation waits for a chosen question."""
     from knowledge.shorthand import parse_shorthand
 
+    manual = screener.manual
     parsed = parse_shorthand(text, manual)
     c = _new(s, chat_id=chat_id, user=user, channel=channel, language=language, scope=Scope())
+    unparsed = list(parsed.unparsed)
     for qid, value in parsed.answers.items():
+        c.answers = {**c.answers, qid: value}
+        if _contradiction(screener, c) is not None:
+            # Two words that cannot both be true ("1인 … 배우자"): keep the first, show the second.
+            c.answers = {k: v for k, v in c.answers.items() if k != qid}
+            unparsed.append(parsed.words.get(qid, qid))
+            continue
+        c.answers = {k: v for k, v in c.answers.items() if k != qid}
         steps.record_answer(c, qid, value, QuestionOutcome.ANSWERED)
     steps.save(s, c)
-    scores = candidates(manual, c.answers, consult_date(c))
+    scores = candidates(screener, c.answers, consult_date(c))
     order = {qid: i for i, qid in enumerate(manual.questions)}
     missing = sorted(scores, key=lambda q: (-round(scores[q], 9), order[q]))
-    return QuickCheck(c, verdicts_for(manual, c), missing, list(parsed.unparsed))
+    return QuickCheck(c, verdicts_for(screener, c), missing, unparsed)
 
 
-def ask(s: Session, manual: Manual, c: ConsultationRow, qid: str) -> Ask | Stale:
+def ask(s: Session, screener: Screener, c: ConsultationRow, qid: str) -> Ask | Stale:
     """Ask one particular question now (staff chose it from what is still missing)."""
-    if c.state != ConsultationState.ASKING or qid not in manual.questions or qid in c.answers:
+    if c.state != ConsultationState.ASKING or qid not in screener.manual.questions or qid in c.answers:
         return Stale(c)
     steps.log_question(c, qid)
-    return _saved(s, c, current(manual, c))
+    return _saved(s, c, current(screener, c))
 
 
 def is_typed(question: Question) -> bool:

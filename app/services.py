@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.settings import Settings
 from knowledge.manual import Manual
+from knowledge.screener import Screener
 from storage.db import Database
 from storage.models import Channel
 
@@ -21,3 +22,8 @@ class Services:
     db: Database
     index: SearchIndex
     channel: Channel = Channel.TELEGRAM
+    # Compiled once from the manual: every screening and question of every chat goes through it.
+    screener: Screener = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.screener = Screener(self.manual)

@@ -22,26 +22,31 @@ from knowledge.manual import Manual
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-PROFILES = BENCH_DIR / "profiles.yaml"
 CONSULT_DATE = dt.date(2026, 11, 24)
 
 
 @dataclass(frozen=True)
 class Profile:
+    """A household as a simulated resident answers the chat: every question's answer, by question id,
+    worked out from the household's complete facts (bench/households.yaml, bench/oracle.py)."""
+
     id: str
     note: str
     answers: dict[str, Any]
+    facts: dict[str, Any]
 
 
-def load_profiles(path: Path = PROFILES) -> list[Profile]:
-    """Household profiles; has_children (a gate question, not vocabulary) follows from children_ages."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    profiles = []
-    for item in data["profiles"]:
-        answers = dict(item["answers"])
-        answers.setdefault("has_children", bool(answers.get("children_ages")))
-        profiles.append(Profile(str(item["id"]), str(item.get("note", "")), answers))
-    return profiles
+def answers_of(manual: Manual, facts: dict[str, Any], as_of: dt.date = CONSULT_DATE) -> dict[str, Any]:
+    from bench.oracle import answer_for
+
+    return {qid: answer_for(manual, q, facts, as_of) for qid, q in manual.questions.items()}
+
+
+def load_profiles(manual: Manual | None = None) -> list[Profile]:
+    from bench.oracle import load_households
+
+    manual = manual or load(None)
+    return [Profile(h.id, h.note, answers_of(manual, h.facts), h.facts) for h in load_households()]
 
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:

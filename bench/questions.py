@@ -1,111 +1,177 @@
-"""Questions benchmark: how many questions the adaptive engine asks before every programme is settled.
+"""Questions benchmark: how many questions a full self-check asks, against the fewest that could do.
 
-    .venv/bin/python -m bench.questions [--json] [--manual DIR] [--profiles FILE]
+    .venv/bin/python -m bench.questions [--json] [--limit N] [--node-limit N] [--manual DIR]
 
-Each profile is a household with an answer to every question. A consultation starts from no answers
-and asks `knowledge.questioning.next_question` until it returns None, answering from the profile.
+Each household of bench/households.yaml is complete. A consultation starts from no answers and asks
+`next_question` until it returns None, a simulated resident (bench/oracle.py) answering truthfully. The
+programmes the full answers settle are the target; `lower_bound` is the least number of questions that
+settles every one of them, found by an exact branch-and-bound search over question subsets: while a
+target programme is still undecided, any set of questions that settles it must contain one of the
+questions that inform a fact it waits for, so the search branches on those (fail-first: the programme
+with the fewest), with the adaptive count as the first bound. `ratio` = asked / lower_bound.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
+import time
 from typing import Any
 
-from bench import CONSULT_DATE, PROFILES, Profile, emit, load, load_profiles
-from knowledge.engine import Status, screen
-from knowledge.manual import Manual
+from bench import CONSULT_DATE, emit, load
+from bench.oracle import Household, answer_for, load_households
 from knowledge.questioning import next_question
+from knowledge.screener import Screener, Status
 
-TARGET_SHARE = 0.60  # average questions asked ≤ 60% of the question bank
+TARGET_AVG = 15
+TARGET_RATIO = 1.3
 
 
-def simulate(manual: Manual, profile: Profile, as_of: dt.date) -> dict[str, Any]:
-    """One consultation: the questions asked in order, and what is still undecided at the end."""
+def simulate(screener: Screener, household: Household, as_of: dt.date) -> tuple[list[str], dict[str, Any]]:
+    manual = screener.manual
     answers: dict[str, Any] = {}
     asked: list[str] = []
-    limit = len(manual.questions) + 1  # a question asked twice would loop forever; stop and report it
-    while len(asked) < limit:
-        qid = next_question(manual, answers, as_of)
+    while len(asked) <= len(manual.questions):
+        qid = next_question(screener, answers, as_of)
         if qid is None:
             break
         asked.append(qid)
-        answers[qid] = profile.answers.get(qid)  # absent from the profile = "don't know"
-    verdicts = screen(manual, answers, as_of)
-    undecided = [pid for pid, v in verdicts.items() if v.status == Status.UNKNOWN]
-    eligible = [pid for pid, v in verdicts.items() if v.status == Status.ELIGIBLE]
-    full = screen(manual, profile.answers, as_of)
-    disagree = [
-        pid for pid, v in verdicts.items() if v.status != Status.UNKNOWN and v.status != full[pid].status
-    ]
-    return {
-        "id": profile.id,
-        "asked": len(asked),
-        "questions": asked,
-        "undecided": undecided,
-        "eligible": eligible,
-        "disagrees_with_full_answers": disagree,
-        "looped": len(asked) >= limit,
-    }
+        answers[qid] = answer_for(manual, manual.questions[qid], household.facts, as_of)
+    return asked, answers
 
 
-def run(manual: Manual, profiles: list[Profile], as_of: dt.date = CONSULT_DATE) -> dict[str, Any]:
-    bank = len(manual.questions)
-    results = [simulate(manual, p, as_of) for p in profiles]
-    counts = [r["asked"] for r in results]
+class _Search:
+    def __init__(self, screener: Screener, household: Household, as_of: dt.date, targets: set[str], limit: int):
+        self.screener = screener
+        self.household = household
+        self.as_of = as_of
+        self.targets = targets
+        self.nodes = 0
+        self.limit = limit
+        self.seen: set[frozenset[str]] = set()
+        self.truth: dict[str, Any] = {}
+
+    def answer(self, qid: str) -> Any:
+        if qid not in self.truth:
+            manual = self.screener.manual
+            self.truth[qid] = answer_for(manual, manual.questions[qid], self.household.facts, self.as_of)
+        return self.truth[qid]
+
+    def open_programmes(self, chosen: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
+        answers = {q: self.answer(q) for q in chosen}
+        run = self.screener.run(answers, self.as_of)
+        out = []
+        for pid in self.targets:
+            verdict = run.verdict(pid)
+            if verdict.status == Status.UNKNOWN:
+                helpful = tuple(q for q in self.screener.informers_of(verdict.missing) if q not in chosen)
+                out.append((pid, helpful))
+        return out
+
+    def best(self, bound: int) -> tuple[int, bool]:
+        """(least size found, exact) — exact is False when the node limit cut the search short."""
+        best = [bound]
+        exact = [True]
+
+        def visit(chosen: frozenset[str]) -> None:
+            if len(chosen) >= best[0] or chosen in self.seen:
+                return
+            if self.nodes >= self.limit:
+                exact[0] = False
+                return
+            self.seen.add(chosen)
+            self.nodes += 1
+            still = self.open_programmes(chosen)
+            if not still:
+                best[0] = len(chosen)
+                return
+            if len(chosen) + 1 >= best[0]:
+                return
+            _, helpful = min(still, key=lambda item: len(item[1]))
+            for qid in helpful:
+                visit(chosen | {qid})
+
+        visit(frozenset())
+        return best[0], exact[0]
+
+
+def run(
+    screener: Screener, households: list[Household], as_of: dt.date = CONSULT_DATE, node_limit: int = 20_000
+) -> dict[str, Any]:
+    rows = []
+    for household in households:
+        started = time.perf_counter()
+        asked, answers = simulate(screener, household, as_of)
+        full = screener.screen(household.facts, as_of)
+        targets = {pid for pid, v in full.items() if v.status != Status.UNKNOWN}
+        adaptive = screener.screen(answers, as_of)
+        unsettled = sorted(pid for pid in targets if adaptive[pid].status == Status.UNKNOWN)
+        disagree = sorted(
+            pid
+            for pid in targets
+            if adaptive[pid].status != Status.UNKNOWN and adaptive[pid].status != full[pid].status
+        )
+        search = _Search(screener, household, as_of, targets, node_limit)
+        lower, exact = search.best(len(asked) + 1)
+        rows.append(
+            {
+                "id": household.id,
+                "asked": len(asked),
+                "lower_bound": lower,
+                "exact": exact,
+                "ratio": round(len(asked) / lower, 3) if lower else None,
+                "search_nodes": search.nodes,
+                "unsettled": unsettled,
+                "disagrees_with_full_facts": disagree,
+                "questions": asked,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+    counts = [r["asked"] for r in rows]
+    ratios = [r["ratio"] for r in rows if r["ratio"] is not None]
     average = sum(counts) / len(counts) if counts else 0.0
-    asked_ever: dict[str, int] = {}
-    for r in results:
-        for qid in r["questions"]:
-            asked_ever[qid] = asked_ever.get(qid, 0) + 1
+    mean_ratio = sum(ratios) / len(ratios) if ratios else 0.0
     return {
         "benchmark": "questions",
         "as_of": as_of.isoformat(),
-        "profiles": len(profiles),
-        "programs": len(manual.programs),
-        "question_bank": bank,
+        "households": len(rows),
+        "programs": len(screener.manual.programs),
+        "question_bank": len(screener.manual.questions),
         "avg_asked": round(average, 2),
         "max_asked": max(counts, default=0),
-        "min_asked": min(counts, default=0),
-        "avg_share": round(average / bank, 4) if bank else None,
-        "max_share": round(max(counts, default=0) / bank, 4) if bank else None,
-        "target_avg_share": TARGET_SHARE,
-        "met": bool(bank) and average / bank <= TARGET_SHARE,
-        "all_settled": all(not r["undecided"] for r in results),
-        "consistent_with_full_answers": all(not r["disagrees_with_full_answers"] for r in results),
-        "times_asked": dict(sorted(asked_ever.items(), key=lambda kv: -kv[1])),
-        "never_asked": [qid for qid in manual.questions if qid not in asked_ever],
-        "per_profile": [
-            {k: r[k] for k in ("id", "asked", "undecided", "disagrees_with_full_answers", "looped")}
-            for r in results
-        ],
+        "avg_lower_bound": round(sum(r["lower_bound"] for r in rows) / max(1, len(rows)), 2),
+        "avg_ratio": round(mean_ratio, 3),
+        "max_ratio": max(ratios, default=0.0),
+        "all_bounds_exact": all(r["exact"] for r in rows),
+        "target_avg_asked": TARGET_AVG,
+        "target_ratio": TARGET_RATIO,
+        "met": average <= TARGET_AVG and mean_ratio <= TARGET_RATIO,
+        "all_settled": all(not r["unsettled"] for r in rows),
+        "consistent_with_full_facts": all(not r["disagrees_with_full_facts"] for r in rows),
+        "per_household": rows,
     }
 
 
 def human(result: dict[str, Any]) -> str:
     lines = [
-        f"{result['profiles']} household profiles, {result['programs']} programmes, "
-        f"question bank {result['question_bank']}",
-        f"questions asked: average {result['avg_asked']} ({result['avg_share']:.0%} of the bank), "
-        f"max {result['max_asked']} ({result['max_share']:.0%}), min {result['min_asked']}",
-        f"target average ≤ {result['target_avg_share']:.0%}: {'met' if result['met'] else 'NOT met'}",
-        f"every programme settled in every consultation: {'yes' if result['all_settled'] else 'NO'}",
-        f"adaptive verdicts agree with full-answer verdicts: "
-        f"{'yes' if result['consistent_with_full_answers'] else 'NO'}",
-        "asked in how many consultations: " + ", ".join(f"{q} {n}" for q, n in result["times_asked"].items()),
+        f"{result['households']} households, {result['programs']} programmes, question bank {result['question_bank']}",
+        f"asked: average {result['avg_asked']} (target ≤ {result['target_avg_asked']}), max {result['max_asked']}",
+        f"least possible: average {result['avg_lower_bound']}; ratio average {result['avg_ratio']}"
+        f" (target ≤ {result['target_ratio']}), max {result['max_ratio']}"
+        + ("" if result["all_bounds_exact"] else " — some bounds not exact (node limit)"),
+        f"every target programme settled: {'yes' if result['all_settled'] else 'NO'}; "
+        f"agrees with the full facts: {'yes' if result['consistent_with_full_facts'] else 'NO'}",
     ]
-    if result["never_asked"]:
-        lines.append("never asked: " + ", ".join(result["never_asked"]))
-    for row in result["per_profile"]:
+    for row in result["per_household"]:
         flags = []
-        if row["undecided"]:
-            flags.append("undecided: " + ", ".join(row["undecided"]))
-        if row["disagrees_with_full_answers"]:
-            flags.append("differs from full answers: " + ", ".join(row["disagrees_with_full_answers"]))
-        if row["looped"]:
-            flags.append("stopped: a question came back")
-        lines.append(f"  {row['id']:<40} {row['asked']:>2} asked  {'; '.join(flags)}")
+        if row["unsettled"]:
+            flags.append("unsettled: " + ", ".join(row["unsettled"]))
+        if row["disagrees_with_full_facts"]:
+            flags.append("differs: " + ", ".join(row["disagrees_with_full_facts"]))
+        lines.append(
+            f"  {row['id']:<40} asked {row['asked']:>2}  least {row['lower_bound']:>2}"
+            f"{'' if row['exact'] else '*'}  ratio {row['ratio']}  {'; '.join(flags)}"
+        )
     return "\n".join(lines)
 
 
@@ -113,11 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.questions", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--manual", default=None, help="manual directory (default: the shipped one)")
-    parser.add_argument("--profiles", type=Path, default=PROFILES)
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N profiles")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N households")
+    parser.add_argument("--node-limit", type=int, default=20_000, help="search nodes per household")
     args = parser.parse_args(argv)
-    profiles = load_profiles(args.profiles)[: args.limit]
-    emit(run(load(args.manual), profiles), args.json, human)
+    households = load_households()[: args.limit]
+    emit(run(Screener(load(args.manual)), households, node_limit=args.node_limit), args.json, human)
     return 0
 
 

@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.throughput ...
 
 Each simulated chat is a resident: /start, "self-check", "everything", then every question answered
-from a household profile of bench/profiles.yaml, its amounts and age moved a little per chat (buttons
+from a household of bench/households.yaml, its amounts and age moved a little per chat (buttons
 where there are buttons, typed text for numbers, quick taps for a multi-choice question). A chat
 sends its next update only once the bot has handled the previous one, as a person waits for the
 reply, except the taps of a multi-choice question and its "done", which go out together: that is
@@ -29,6 +29,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 import argparse
 import asyncio
+import copy
 import functools
 import html
 import logging
@@ -55,12 +56,11 @@ from sqlalchemy.pool import NullPool
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-import knowledge.manual
 from app.local_api import LocalBotAPI, LocalRequest, NetworkWait, Updates, network_wait
 from app.processor import PerChatUpdateProcessor
 from app.settings import Settings
 from app.telegram_app import build_application, build_services, freeze_startup_heap
-from bench import Profile, emit, load_profiles
+from bench import Profile, answers_of, emit, load_profiles
 from bench.echo import (
     WrappedSimpleUpdateProcessor,
     build_echo_application,
@@ -74,7 +74,18 @@ from storage.models import Consultation, QuestionLog, QuestionOutcome
 
 App = Application[Any, Any, Any, Any, Any, Any]
 FIRST_CHAT = 10_000_000
-MONEY_ANSWERS = ("household_income", "assets", "monthly_rent", "medical_expenses_annual")
+MONEY_FIELDS = (
+    "earned_income",
+    "other_income",
+    "earned_income_last_year",
+    "other_income_last_year",
+    "housing",
+    "land_buildings",
+    "financial",
+    "car_value",
+    "deposit",
+    "debt",
+)
 MAX_STEPS = 60  # a consultation longer than this is looping: stop the chat and count an error
 STALL_S = 60.0  # no update handled for this long: the run is stuck, and what was not handled is lost
 TARGETS = {"ratio_at_0ms": 0.5, "updates_per_s_at_50ms": 1000.0, "p99_ms": 20.0}
@@ -219,17 +230,23 @@ class Walk:
     finished: bool = False
 
 
-def household(profile: Profile, chat_id: int) -> Profile:
-    """The profile with amounts and age moved a little, reproducibly per chat: no two households are
-    identical, so nothing can be served from a cache keyed on the answers (a district's are not)."""
+def household(profile: Profile, chat_id: int, manual: Manual) -> Profile:
+    """The household with its amounts and the consulted person's age moved a little, reproducibly per
+    chat: no two households are identical, so nothing can be served from a cache keyed on the answers
+    (a district's are not). The facts are moved, then the answers worked out again, so they agree."""
     rng = random.Random(chat_id)
-    answers = dict(profile.answers)
-    for qid in MONEY_ANSWERS:
-        if answers.get(qid):
-            answers[qid] = int(round(answers[qid] * rng.uniform(0.85, 1.15), -3))
-    if answers.get("age") is not None:
-        answers["age"] = max(0, answers["age"] + rng.randint(-2, 2))
-    return Profile(profile.id, profile.note, answers)
+    factor = rng.uniform(0.85, 1.15)
+    facts = copy.deepcopy(profile.facts)
+    for person in facts["people"]:
+        for attr in MONEY_FIELDS:
+            if person.get(attr):
+                person[attr] = int(round(person[attr] * factor, -3))
+    me = facts["people"][0]
+    me["age"] = max(0, me["age"] + rng.randint(-2, 2))
+    for key in ("monthly_rent", "income_last_year"):
+        if facts.get(key):
+            facts[key] = int(round(facts[key] * factor, -3))
+    return Profile(profile.id, profile.note, answers_of(manual, facts), facts)
 
 
 class Resident:
@@ -289,6 +306,18 @@ class Resident:
             await c.press(chat_id, f"n:{cid}:skip")
             return
         kind = question.type
+        if kind in (QuestionType.MEMBERS, QuestionType.WHO) and not value:
+            walk.answers.append((qid, [], QuestionOutcome.ANSWERED.value))
+            await c.press(chat_id, f"a:{cid}:{qid}:none")
+            return
+        if kind in (QuestionType.MEMBERS, QuestionType.WHO):
+            walk.answers.append((qid, list(value), QuestionOutcome.ANSWERED.value))
+            mid = self.api.last(chat_id).message_id
+            taps = [c.updates.callback(chat_id, mid, f"t:{cid}:{qid}:{v}") for v in value]
+            taps.append(c.updates.callback(chat_id, mid, f"d:{cid}:{qid}"))
+            for tap in taps:  # each tap adds one person: in order, one after the other
+                await (await c.put(tap))
+            return
         if kind == QuestionType.MULTI_CHOICE:
             order = [ch.value for ch in question.choices]
             chosen = sorted(value, key=order.index)
@@ -328,7 +357,6 @@ class Part:
     latency: float
     max_concurrent: int
     profile_out: str | None = None
-    decision_cache: int | None = None  # entries the manual's decision cache may hold (None: as shipped)
 
 
 @dataclass
@@ -362,7 +390,6 @@ class PartResult:
     api_calls: int
     rss_mb_by_round: list[float]
     peak_rss_mb: float
-    decisions: tuple[int, int] = (0, 0)  # hits, misses of the manual's decision cache while feeding
 
 
 _barrier: Any = None  # set in worker processes, so that they all start feeding at the same moment
@@ -383,13 +410,7 @@ def peak_rss_mb() -> float:
 
 
 def run_part(part: Part) -> PartResult:
-    shipped = knowledge.manual.DECISION_CACHE_SIZE
-    if part.decision_cache is not None:
-        knowledge.manual.DECISION_CACHE_SIZE = part.decision_cache
-    try:
-        return asyncio.run(_run_part(part))
-    finally:
-        knowledge.manual.DECISION_CACHE_SIZE = shipped
+    return asyncio.run(_run_part(part))
 
 
 async def _feed(client: Client, work: list[Callable[[], Awaitable[Any]]]) -> tuple[list[Any], int]:
@@ -466,14 +487,13 @@ async def _run_part(part: Part) -> PartResult:
 
     profiles = load_profiles()
     households = {
-        c: household(profiles[(c - FIRST_CHAT) % len(profiles)], c)
+        c: household(profiles[(c - FIRST_CHAT) % len(profiles)], c, manual)
         for c in part.chat_ids
         if part.kind == "bot"
     }
     check = Check()
     rss: list[float] = []
     seconds = cpu = 0.0
-    hits = misses = 0
     stuck = 0
     await app.initialize()
     await app.start()
@@ -493,14 +513,9 @@ async def _run_part(part: Part) -> PartResult:
                     functools.partial(walk, c, n) for c, n in zip(part.chat_ids, part.counts, strict=True)
                 ]
             began, began_cpu = time.perf_counter(), time.process_time()
-            cache = manual.decision_cache_info() if manual is not None else None
             walks, stuck = await _feed(client, work)
             seconds += time.perf_counter() - began
             cpu += time.process_time() - began_cpu
-            if manual is not None and cache is not None:
-                after = manual.decision_cache_info()
-                hits += after["hits"] - cache["hits"]
-                misses += after["misses"] - cache["misses"]
             if db is not None and part.kind == "bot":
                 # Checked and dropped round by round: the harness's own records must not grow.
                 check.add(check_logs(db, walks, part.chat_ids))
@@ -528,7 +543,6 @@ async def _run_part(part: Part) -> PartResult:
         api_calls=api.call_count,
         rss_mb_by_round=rss,
         peak_rss_mb=round(peak_rss_mb(), 1),
-        decisions=(hits, misses),
     )
 
 
@@ -545,7 +559,6 @@ class Totals:
     api_calls: int
     rss_mb_by_round: list[list[float]]
     peak_rss_mb: float
-    decisions: tuple[int, int]
 
 
 def run_parts(parts: list[Part]) -> Totals:
@@ -579,7 +592,6 @@ def run_parts(parts: list[Part]) -> Totals:
         api_calls=sum(r.api_calls for r in results),
         rss_mb_by_round=[r.rss_mb_by_round for r in results],
         peak_rss_mb=max(r.peak_rss_mb for r in results),
-        decisions=(sum(r.decisions[0] for r in results), sum(r.decisions[1] for r in results)),
     )
 
 
@@ -712,7 +724,6 @@ def run(
     ceiling: bool = False,
     floor: bool = False,
     profile_out: str | None = None,
-    decision_cache: int | None = None,
 ) -> dict[str, Any]:
     if processes > 1 and profile_out:
         raise SystemExit("--profile-out needs --processes 1")
@@ -722,7 +733,7 @@ def run(
         db = Database(url)
         db.upgrade()  # once, here: processes migrating one database at the same moment would race
         parts = [
-            Part("bot", url, ids, [], rounds, args["latency"], max_concurrent, profile_out, decision_cache)
+            Part("bot", url, ids, [], rounds, args["latency"], max_concurrent, profile_out)
             for ids, _ in _split(chat_ids, [0] * chats, processes)
         ]
         bot = run_parts(parts)
@@ -757,7 +768,6 @@ def run(
         "cpu_ms_per_update": _cpu_ms(bot),
         # Below 1: the bot processes were waiting (for locks, or for work) part of the time.
         "cpu_utilisation": round(bot.cpu_seconds / max(1e-9, bot.seconds * processes), 3),
-        "decision_cache_hit_rate": round(bot.decisions[0] / max(1, sum(bot.decisions)), 3),
         "bot_api_calls_per_update": round(bot.api_calls / max(1, bot.updates), 2),
         "baseline": echo,
         "ceiling": step,
@@ -871,9 +881,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="whole runs, each on a fresh database; reports the median"
     )
-    parser.add_argument(
-        "--decision-cache", type=int, default=None, help="entries of the decision cache (as shipped: 50,000)"
-    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -891,7 +898,6 @@ def main(argv: list[str] | None = None) -> int:
             ceiling=args.ceiling,
             floor=args.floor,
             profile_out=args.profile_out,
-            decision_cache=args.decision_cache,
         )
         for _ in range(args.repeat)
     ]

@@ -7,6 +7,7 @@ from html import escape
 from casework.model import AccessAction, label
 from handlers.callbacks import Action, build
 from handlers.render import Msg
+from knowledge.answers import answer_label, show_answer
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from storage import needs as needs_repo
@@ -78,11 +79,7 @@ def on_mydata_command(turn: Turn) -> Reply:
     ]
     lines.append(escape(t("mydata.consultations", turn.lang, n=data.consultations, q=data.questions)))
     manual = turn.manual
-    shown = [
-        f"{manual.questions[q].short.get(turn.lang)}: {v}"
-        for q, v in data.answers.items()
-        if q in manual.questions
-    ]
+    shown = [f"{answer_label(manual, q, turn.lang)}: {show_answer(manual, q, v, turn.lang)}" for q, v in data.answers.items()]
     if shown:
         lines.append(escape(" · ".join(shown)))
     lines.append(escape(t("mydata.forget_hint", turn.lang)))

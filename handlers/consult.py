@@ -26,7 +26,7 @@ def start_consultation(
         answers = repo.reusable_answers(turn.session, household_id, turn.services.settings.reuse_max_age_days)
     step = consult.start(
         turn.session,
-        turn.manual,
+        turn.screener,
         chat_id=turn.chat_id,
         user=turn.caller,
         channel=turn.services.channel,
@@ -76,9 +76,12 @@ def on_answer(turn: Turn) -> Reply:
         value: object = token == "true"
     elif question.type == QuestionType.CHOICE and question.choice(token) is not None:
         value = token
+    elif question.type in (QuestionType.MEMBERS, QuestionType.WHO, QuestionType.MULTI_CHOICE) and token == "none":
+        value = []
     else:
         return Reply(notice=t("bad_button", turn.lang))
-    return step_reply(turn, consult.answer_value(turn.session, turn.manual, c, qid, value), edit=False)
+    step = consult.answer_value(turn.session, turn.screener, c, qid, value, turn.lang)
+    return step_reply(turn, step, edit=False)
 
 
 def on_toggle(turn: Turn) -> Reply:
@@ -86,9 +89,15 @@ def on_toggle(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     _, qid, choice = turn.callback.args
     question = turn.manual.questions.get(qid)
-    if c is None or question is None or question.choice(choice) is None:
+    if c is None or question is None:
         return Reply(notice=t("bad_button", turn.lang))
-    return step_reply(turn, consult.toggle(turn.session, turn.manual, c, qid, choice), edit=True)
+    if question.type == QuestionType.WHO:
+        valid = choice in {handle for handle, _ in consult.current(turn.screener, c).people}
+    else:
+        valid = question.choice(choice) is not None
+    if not valid:
+        return Reply(notice=t("bad_button", turn.lang))
+    return step_reply(turn, consult.toggle(turn.session, turn.screener, c, qid, choice), edit=True)
 
 
 def on_done(turn: Turn) -> Reply:
@@ -96,7 +105,7 @@ def on_done(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None:
         return Reply(notice=t("bad_button", turn.lang))
-    return step_reply(turn, consult.finish_multi(turn.session, turn.manual, c, turn.callback.args[1]))
+    return step_reply(turn, consult.finish_multi(turn.session, turn.screener, c, turn.callback.args[1], turn.lang))
 
 
 def on_nav(turn: Turn) -> Reply:
@@ -112,21 +121,23 @@ def on_nav(turn: Turn) -> Reply:
     if what == "help":
         return Reply(messages=[render.question_help(turn.manual.questions[c.current_question], turn.lang)])
     if what == "skip":
-        return step_reply(turn, consult.skip(turn.session, turn.manual, c, c.current_question))
+        return step_reply(turn, consult.skip(turn.session, turn.screener, c, c.current_question))
     if what == "back":
-        return step_reply(turn, consult.back(turn.session, turn.manual, c))
+        return step_reply(turn, consult.back(turn.session, turn.screener, c))
+    if what == "pop":
+        return step_reply(turn, consult.untoggle(turn.session, turn.screener, c, c.current_question), edit=True)
     return Reply(notice=t("bad_button", turn.lang))
 
 
 def answer_typed(turn: Turn, c: ConsultationRow, text: str) -> Reply:
-    return step_reply(turn, consult.answer_text(turn.session, turn.manual, c, text, turn.lang))
+    return step_reply(turn, consult.answer_text(turn.session, turn.screener, c, text, turn.lang))
 
 
 def on_resume(turn: Turn) -> Reply:
     c = steps.active(turn.session, turn.chat_id)
     if c is None or c.current_question is None:
         return Reply(messages=[render.scope_menu(turn.manual, turn.lang)])
-    return Reply(messages=[render.question(consult.current(turn.manual, c), turn.lang)])
+    return Reply(messages=[render.question(turn.manual, consult.current(turn.screener, c), turn.lang)])
 
 
 def on_results(turn: Turn) -> Reply:
@@ -134,7 +145,7 @@ def on_results(turn: Turn) -> Reply:
     if c is None or c.state != ConsultationState.RESULTS:
         return Reply(notice=t("bad_button", turn.lang))
     answered = sum(1 for v in c.answers.values() if v is not None)
-    done = consult.Done(c, consult.verdicts_for(turn.manual, c), answered)
+    done = consult.Done(c, consult.verdicts_for(turn.screener, c), answered)
     return Reply(messages=render.results(turn.manual, done, turn.lang))
 
 
@@ -144,7 +155,7 @@ def on_check_command(turn: Turn) -> Reply:
         return Reply(messages=[render.Msg(escape(t("check.usage", turn.lang)))])
     check = consult.quick_check(
         turn.session,
-        turn.manual,
+        turn.screener,
         chat_id=turn.chat_id,
         user=turn.user,
         channel=turn.services.channel,
@@ -159,7 +170,7 @@ def on_ask(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None:
         return Reply(notice=t("bad_button", turn.lang))
-    return step_reply(turn, consult.ask(turn.session, turn.manual, c, turn.callback.args[1]))
+    return step_reply(turn, consult.ask(turn.session, turn.screener, c, turn.callback.args[1]))
 
 
 ACTION_HANDLERS = {

@@ -19,7 +19,7 @@ from handlers.guard import COORDINATORS, STAFF, may
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
-from knowledge.engine import Status
+from knowledge.screener import Status
 from storage import drafts, repo
 from storage import needs as needs_repo
 from storage.models import Role
@@ -67,7 +67,7 @@ def on_need_start(turn: Turn) -> Reply:
         c = repo.get_consultation(turn.session, turn.callback.int_arg(1))
         if c is None or c.chat_id != turn.chat_id:
             return Reply(notice=t("bad_button", turn.lang))
-        verdicts = consult.verdicts_for(turn.manual, c)
+        verdicts = consult.verdicts_for(turn.screener, c)
         data["consultation_id"] = c.id
         data["household_id"] = c.household_id
         data["programs"] = [p for p, v in verdicts.items() if v.status != Status.INELIGIBLE]

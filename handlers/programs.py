@@ -20,7 +20,7 @@ def on_program(turn: Turn) -> Reply:
     latest = repo.latest_consultation(turn.session, turn.chat_id)
     verdict = None
     if latest is not None and latest.state == ConsultationState.RESULTS:
-        verdict = consult.verdicts_for(turn.manual, latest).get(pid)
+        verdict = consult.verdicts_for(turn.screener, latest).get(pid)
     return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict)])
 
 

@@ -7,8 +7,9 @@ from html import escape
 
 from app.consult import Ask, Done, QuickCheck, Scope
 from handlers.callbacks import Action, build
-from knowledge.engine import Status, Verdict, show_value
+from knowledge.answers import answer_label, person_label, show_answer
 from knowledge.manual import Manual
+from knowledge.screener import Status, Verdict
 from knowledge.model import Program, Question, QuestionType
 from knowledge.text import Lang
 
@@ -80,11 +81,35 @@ def _nav(cid: int, qid: str, lang: Lang, first: bool) -> Keyboard:
     ]
 
 
-def question(ask: Ask, lang: Lang) -> Msg:
+def question(manual: Manual, ask: Ask, lang: Lang) -> Msg:
     q, cid = ask.question, ask.consultation.id
     lines = [f"<b>{escape(t('question.head', lang, n=ask.number))}</b>", escape(q.text.get(lang))]
     rows: Keyboard = []
-    if q.type == QuestionType.BOOL:
+    if q.type == QuestionType.MEMBERS:
+        so_far = show_answer(manual, q.id, list(ask.selected), lang) if ask.selected else t("members.none_yet", lang)
+        lines.append(f"<i>{escape(t('members.so_far', lang, people=so_far))}</i>")
+        pairs = [(f"+ {c.label.get(lang)}", build(Action.TOGGLE, cid, q.id, c.value)) for c in q.choices]
+        rows.extend(pairs[i : i + 2] for i in range(0, len(pairs), 2))
+        if ask.selected:
+            rows.append(
+                [
+                    (t("members.pop", lang), build(Action.NAV, cid, "pop")),
+                    (t("multi.done", lang), build(Action.DONE, cid, q.id)),
+                ]
+            )
+        else:
+            rows.append([(t("members.alone", lang), build(Action.ANSWER, cid, q.id, "none"))])
+    elif q.type == QuestionType.WHO:
+        for handle, relation in ask.people:
+            mark = "✅ " if handle in ask.selected else "▫️ "
+            rows.append([(mark + person_label(manual, handle, relation, lang), build(Action.TOGGLE, cid, q.id, handle))])
+        rows.append(
+            [
+                (t("who.nobody", lang), build(Action.ANSWER, cid, q.id, "none")),
+                (t("multi.done", lang), build(Action.DONE, cid, q.id)),
+            ]
+        )
+    elif q.type == QuestionType.BOOL:
         rows.append(
             [
                 (t("yes", lang), build(Action.ANSWER, cid, q.id, "true")),
@@ -122,8 +147,8 @@ def _verdict_lines(manual: Manual, v: Verdict, lang: Lang, with_reasons: bool = 
         lines.append(f"  {escape(program.benefit.get(lang))}")
     if with_reasons:
         lines.extend(f"  {MARK[outcome.value]} {escape(text)}" for outcome, text in v.explained(lang))
-    if v.missing:
-        names = ", ".join(manual.questions[q].short.get(lang) for q in v.missing)
+    if v.questions:
+        names = ", ".join(manual.questions[q].short.get(lang) for q in v.questions[:4])
         lines.append(f"  → {escape(t('results.settle', lang, questions=names))}")
     if program.verify and v.status != Status.INELIGIBLE:
         lines.append(f"  {escape(t('verify', lang))}")
@@ -173,8 +198,7 @@ def quick_check(manual: Manual, check: QuickCheck, lang: Lang) -> Msg:
     date = c.started_at.date().isoformat() if c.started_at else ""
     lines = [t("check.head", lang, date=date)]
     understood = " · ".join(
-        f"{manual.questions[q].short.get(lang)} {show_value(manual, q, v, lang)}"
-        for q, v in (c.answers or {}).items()
+        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}" for q, v in (c.answers or {}).items()
     )
     lines.append(escape(t("check.understood", lang, answers=understood or "—")))
     if check.unparsed:

@@ -62,6 +62,10 @@ class Turn:
         return self.services.manual
 
     @property
+    def screener(self) -> Any:
+        return self.services.screener
+
+    @property
     def user(self) -> User:
         """The caller as an ORM object, loaded only by handlers that need more than role and language."""
         found = self.session.get(User, self.caller.id)

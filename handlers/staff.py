@@ -10,7 +10,7 @@ from handlers.consult import start_consultation
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
-from knowledge.engine import show_value
+from knowledge.answers import answer_label, show_answer
 from storage import needs as needs_repo
 from storage import repo
 from storage.models import Consultation, QuestionOutcome
@@ -60,9 +60,7 @@ def _history_lines(turn: Turn, c: Consultation) -> list[str]:
     asked = [q for q in c.questions if q.outcome is not None and q.outcome != QuestionOutcome.UNDONE]
     eligible = [r.program_id for r in c.results if r.status == "eligible" and r.program_id in manual.programs]
     answers = " · ".join(
-        f"{manual.questions[q].short.get(lang)} {show_value(manual, q, v, lang)}"
-        for q, v in (c.answers or {}).items()
-        if q in manual.questions
+        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}" for q, v in (c.answers or {}).items()
     )
     names = ", ".join(manual.programs[p].name.get(lang) for p in eligible) or "—"
     return [

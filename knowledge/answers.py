@@ -7,6 +7,7 @@ from typing import Any
 
 from knowledge.manual import Manual
 from knowledge.model import Question, QuestionType
+from knowledge.text import Lang, pick, won
 
 
 def _is_int(value: Any) -> bool:
@@ -82,3 +83,97 @@ def _answer_key(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def person_label(manual: Manual, handle: str, relation: str, lang: Lang | str) -> str:
+    """배우자, 자녀 1, 부모 2 / spouse, child 1: how a listed person is named on buttons and in summaries."""
+    spec = manual.facts_person.get("relation")
+    choice = spec.choice(relation) if spec is not None else None
+    name = choice.label.get(lang) if choice is not None else relation
+    digits = handle.removeprefix(relation)
+    return f"{name} {digits}" if digits.isdigit() else name
+
+
+def show_answer(manual: Manual, key: str, value: Any, lang: Lang | str) -> str:
+    """An answer as a person reads it, for a question id or a fact name: 820,556원, 72세, 예, 월세."""
+    if value is None:
+        return pick(lang, "모름", "don't know")
+    question = manual.questions.get(key)
+    if question is not None and question.type == QuestionType.MEMBERS:
+        return _members_text(manual, value, lang)
+    if question is not None and question.type == QuestionType.WHO:
+        if not value:
+            return pick(lang, "없음", "none")
+        return ", ".join(_handle_label(manual, str(h), lang) for h in value)
+    if isinstance(value, dict):  # a range: {"min": …, "max": …}
+        lo, hi = value.get("min"), value.get("max")
+        shown = [show_answer(manual, key, v, lang) for v in (lo, hi) if v is not None]
+        return "~".join(shown) if lo is not None and hi is not None else pick(
+            lang, f"{shown[0]} {'이상' if lo is not None else '이하'}", f"{'at least' if lo is not None else 'at most'} {shown[0]}"
+        )
+    if isinstance(value, list | tuple):
+        if not value:
+            return pick(lang, "없음", "none")
+        return ", ".join(show_answer(manual, key, v, lang) for v in value)
+    kind, choices, unit = _kind_of(manual, key)
+    if isinstance(value, bool):
+        return pick(lang, "예", "yes") if value else pick(lang, "아니요", "no")
+    if kind == "money" and isinstance(value, int | float):
+        return won(value, lang)
+    if choices is not None:
+        label = choices.get(str(value))
+        return label.get(lang) if label is not None else str(value)
+    shown_unit = unit.get(lang) if unit else ""
+    return f"{value}{shown_unit}" if lang == Lang.KO or not shown_unit else f"{value} {shown_unit}"
+
+
+def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
+    """The short name of what an answer is about: 나이, 배우자 월소득, child1.income → 자녀 1 월소득."""
+    question = manual.questions.get(key)
+    if question is not None:
+        return question.short.get(lang)
+    spec = manual.facts_household.get(key) or manual.facts_person.get(key)
+    if spec is not None:
+        return spec.label.get(lang)
+    head, _, attr = key.partition(".")
+    if attr:
+        who = _handle_label(manual, head, lang)
+        what = manual.facts_person[attr].label.get(lang) if attr in manual.facts_person else pick(
+            lang, "월소득" if attr == "income" else "재산" if attr == "assets" else attr, attr.replace("_", " ")
+        )
+        return f"{who} {what}"
+    return key
+
+
+def _handle_label(manual: Manual, handle: str, lang: Lang | str) -> str:
+    relation = handle.rstrip("0123456789")
+    groups = {"self": ("본인", "self"), "couple": ("부부", "couple"), "household": ("가구", "household")}
+    if relation in groups and relation != "self" or handle in groups:
+        return pick(lang, *groups.get(handle, groups.get(relation, (handle, handle))))
+    return person_label(manual, handle, relation, lang)
+
+
+def _members_text(manual: Manual, value: Any, lang: Lang | str) -> str:
+    if not value:
+        return pick(lang, "혼자 삶", "lives alone")
+    counts: dict[str, int] = {}
+    for relation in value:
+        counts[str(relation)] = counts.get(str(relation), 0) + 1
+    parts = []
+    for relation, n in counts.items():
+        name = person_label(manual, relation, relation, lang)
+        parts.append(name if n == 1 else pick(lang, f"{name} {n}명", f"{n} × {name}"))
+    return ", ".join(parts)
+
+
+def _kind_of(manual: Manual, key: str) -> tuple[str, dict[str, Any] | None, Any]:
+    question = manual.questions.get(key)
+    if question is not None:
+        choices = {c.value: c.label for c in question.choices} if question.choices else None
+        return question.type.value, choices, question.unit
+    spec = manual.facts_household.get(key) or manual.facts_person.get(key.partition(".")[2] or key)
+    if spec is None:
+        head, _, attr = key.partition(".")
+        return ("money" if attr in ("income", "assets") else "int"), None, None
+    choices = {c.value: c.label for c in spec.choices} if spec.choices else None
+    return spec.type.value, choices, spec.unit

@@ -223,7 +223,8 @@ def _check_range(spec: FactSpec, value: dict[str, Any], where: str, programs: Ma
 def _range(spec: FactSpec, value: Any) -> tuple[float, float] | None:
     if isinstance(value, dict):
         lo = float(value.get("min", spec.min if spec.min is not None else 0))
-        hi = float(value["max"]) if "max" in value else INF
+        top = spec.max if spec.type == FactType.INT and spec.max is not None else INF
+        hi = float(value.get("max", top))
         return lo, hi
     return None
 
@@ -389,8 +390,8 @@ def _check_v1(manual: Manual, key: str, value: Any) -> str | None:
             return f"household_size: must be a whole number from 1 to {MAX_PEOPLE}, got {value!r}"
         return None
     if key == "children_ages":
-        if not isinstance(value, list) or any(not _is_int(v) or not 0 <= v <= 30 for v in value):
-            return f"children_ages: must be a list of ages from 0 to 30, got {value!r}"
+        if not isinstance(value, list) or any(not _is_int(v) or not 0 <= v <= 120 for v in value):
+            return f"children_ages: must be a list of ages from 0 to 120, got {value!r}"
         return None
     if not isinstance(value, bool):
         return f"{key}: must be true or false, got {value!r}"
@@ -467,9 +468,15 @@ def _compose(draft: _Draft, flat: dict[str, Any], person_facts: dict[str, dict[s
             listed.extend((str(r), {}) for r in members)
             draft.complete = True
     _apply_v1_composition(draft, flat, listed)
-    # Facts about a person by handle (spouse.age, child2.school) name that person into the household.
+    # Facts about a person by handle (spouse.age, child2.school, child1.income) name that person into
+    # the household.
     handles = _handles([r for r, _ in listed])
-    for handle in person_facts:
+    named = dict.fromkeys(person_facts)
+    for key in flat:
+        head, _, attr = key.partition(".")
+        if attr in MEASURES and _relation_of(head) is not None:
+            named.setdefault(head)
+    for handle in named:
         if handle not in handles:
             relation = _relation_of(handle)
             assert relation is not None
@@ -647,10 +654,14 @@ def _birth_year(given: dict[str, Any], as_of: dt.date, handle: str) -> Num:
     if "birth_date" in given:
         return exact(given["birth_date"].year)
     age = given.get("age")
+    deps = frozenset((f"{handle}.age",))
     if age is None:
-        return Num(as_of.year - 120, as_of.year, frozenset((f"{handle}.age",)))
+        return Num(as_of.year - 120, as_of.year, deps)
+    if isinstance(age, dict):  # a range of ages ("65 or older")
+        young, old = age.get("min", 0), age.get("max", 120)
+        return Num(as_of.year - old - 1, as_of.year - young, deps)
     # Someone 72 today was born this year minus 72, or a year earlier if the birthday is still to come.
-    return Num(as_of.year - age - 1, as_of.year - age, frozenset((f"{handle}.age",)))
+    return Num(as_of.year - age - 1, as_of.year - age, deps)
 
 
 def _member_values(manual: Manual, extra: Num, relations: set[str]) -> dict[str, Value]:
@@ -765,9 +776,16 @@ def _totals(
 def _narrow(
     draft: _Draft, household: Household, totals: list[tuple[str, frozenset[tuple[str, str]], Num]]
 ) -> list[Total]:
-    """Every known total narrows each of its cells; twice, so one total's news reaches another's."""
+    """Every known total narrows each of its cells. A total inside a wider one also tells the rest of the
+    wider one (the household's 400만 of which the son's is 400만: the mother's is nothing); those derived
+    totals are added, then the narrowing runs twice so one total's news reaches another's."""
     if not totals:
         return []
+    derived = list(totals)
+    for name_a, cells_a, a in totals:
+        for name_b, cells_b, b in totals:
+            if cells_a < cells_b:
+                derived.append((f"{name_b}-{name_a}", cells_b - cells_a, Num(b.lo - a.hi, b.hi - a.lo)))
 
     def current(cell: tuple[str, str]) -> Num:
         return household.cell(*cell)
@@ -782,17 +800,19 @@ def _narrow(
             person.values[attr] = value
 
     for _ in range(2):
-        for name, cells, amount in totals:
+        for name, cells, amount in derived:
             parts = {c: current(c) for c in cells}
             low = sum(v.lo for v in parts.values())
             high = sum(v.hi for v in parts.values())
             if low > amount.hi or high < amount.lo:
-                draft.problem(f"{name}: {amount.lo:,.0f} does not agree with the amounts given for the same people")
+                shown = name.split("-")[0]
+                draft.problem(f"{shown}: {amount.lo:,.0f} does not agree with the amounts given for the same people")
                 return []
             for c, v in parts.items():
                 rest_lo, rest_hi = low - v.lo, high - v.hi
                 store(c, intersect(v, amount.lo - rest_hi, amount.hi - rest_lo))
-    return [Total(name, cells, amount) for name, cells, amount in totals]
+    return [Total(name, cells, Num(amount.lo, amount.hi, NO_DEPS if amount.exact else frozenset((name,))))
+            for name, cells, amount in derived]
 
 
 def is_fact(manual: Manual, key: str) -> bool:

@@ -24,13 +24,6 @@ MAX_LENGTH = 200  # longer is not an answer; also keeps int() far from its 4300-
 
 Period = Literal["month", "year"]
 
-# The period each money question asks for (ids fixed by DESIGN.md). An amount given for the other
-# period is refused with the converted figure, instead of being stored 12x too big or too small.
-MONEY_PERIOD: dict[str, Period] = {
-    "household_income": "month",
-    "monthly_rent": "month",
-    "medical_expenses_annual": "year",
-}
 
 
 def _words(spec: str) -> tuple[str, ...]:
@@ -753,6 +746,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "1년 동안의 금액으로 입력해 주세요. 월 {given}이면 연 {converted}이에요.",
         "Please give the amount for a whole year: {given} a month is {converted} a year.",
     ),
+    "contradiction": (
+        "앞에서 하신 답과 맞지 않아요. 다시 한 번 확인해 주세요. 앞의 답을 고치려면 '뒤로'를 누르세요.",
+        "That does not fit an earlier answer. Please check it again, or press Back to change the earlier one.",
+    ),
+    "members": (
+        "함께 사는 분을 알려 주세요. 예) 배우자, 아들 1명 / 혼자 살아요",
+        'Please say who lives with you, e.g. "my wife and one son" or "I live alone".',
+    ),
+    "who": ("해당하는 분을 버튼으로 골라 주세요. 없으면 '없음'.", "Please choose them on the buttons, or none."),
     "tiny_amount": (
         "{given}이 맞나요? {guess}이라면 '{n}만원'처럼 단위와 함께 써 주세요.",
         "Is {given} right? If you meant {guess} ({n}만원), please write {full}; if you meant {given},"
@@ -829,7 +831,7 @@ def _in_range(question: Question, value: int) -> bool:
 
 
 def _money_problem(question: Question, money: Money, lang: Lang | str) -> str | None:
-    wanted = MONEY_PERIOD.get(question.id)
+    wanted = question.period if question.period in ("month", "year") else None
     given = won(money.amount, lang)
     if wanted == "month" and money.period == "year":
         return message("per_month", lang, given=given, converted=won(round(money.amount / 12), lang))
@@ -867,6 +869,10 @@ def _parse_typed(question: Question, text: str, lang: Lang | str) -> tuple[Any, 
         return parse_choice(question, text), None
     if qtype == QuestionType.MULTI_CHOICE:
         return parse_multi_choice(question, text), None
+    if qtype == QuestionType.MEMBERS:
+        return parse_members(text), None
+    if qtype == QuestionType.WHO:
+        raise ParseError(Problem.NO_CHOICE, text)  # answered by parse_who, which knows who is listed
     ages = parse_int_list(text)
     if all(_in_range(question, n) for n in ages):
         return ages, None
@@ -891,3 +897,97 @@ def parse_answer(question: Question, text: str, lang: Lang | str = Lang.KO) -> P
     if error is not None:
         return ParseResult(ok=False, error=error)
     return ParseResult(ok=True, value=value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who lives in the household; which of them
+
+RELATION_WORDS: dict[str, str] = _synonyms(
+    {
+        "spouse": "배우자|남편|아내|부인|와이프|집사람|영감|할아범|husband|wife|spouse|partner",
+        "child": "자녀|자식|아들|딸|아이|애|아기|애기|son|daughter|child|children|kid|kids|baby",
+        "parent": "부모|부모님|어머니|아버지|엄마|아빠|어머님|아버님|mother|father|mom|dad|parent|parents",
+        "grandchild": "손자|손녀|손주|손자녀|grandson|granddaughter|grandchild|grandchildren",
+        "grandparent": "할머니|할아버지|조부모|grandmother|grandfather|grandma|grandpa|grandparent",
+        "sibling": "형|누나|언니|오빠|동생|형제|자매|남동생|여동생|brother|sister|sibling",
+        "other": "친구|지인|동거인|룸메이트|friend|roommate|other",
+    }
+)
+_PAIRS = frozenset(("부모", "부모님", "parents"))  # "부모님과 살아요": both parents
+_ALONE_WORDS = _table("혼자|혼자살아요|혼자 살아요|혼자 삽니다|혼자요|독거|없음|없어요|alone|live alone|nobody|none")
+_COUNT = re.compile(
+    r"(?P<n>\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|하나|둘|셋|넷|one|two|three|four|five)\s*(?:명|분|사람|people)?"
+)
+_COUNT_WORDS = {
+    "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
+    "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+}
+_RELATION_RE = re.compile(_alternation(RELATION_WORDS), re.IGNORECASE)
+_COUNT_BEFORE = re.compile(r"(?P<n>\d+|두|세|네|다섯|two|three|four|five)\s*$", re.IGNORECASE)
+MAX_MEMBERS = 19
+
+
+def parse_members(text: str) -> list[str]:
+    """'배우자, 아들 둘', '아내랑 딸', '혼자 살아요' → relations, one per person (혼자 → [])."""
+    folded = _strip_polite(_fold(text))
+    if _in_table(folded, _ALONE_WORDS):
+        return []
+    found: list[str] = []
+    for m in _RELATION_RE.finditer(folded):
+        relation = RELATION_WORDS[m.group(0).lower()]
+        after = folded[m.end() : m.end() + 8].lstrip()
+        before = _COUNT_BEFORE.search(folded[max(0, m.start() - 8) : m.start()])
+        count_m = _COUNT.match(after)
+        if count_m is not None and count_m.group(0).strip():
+            raw = count_m["n"]
+        elif before is not None:
+            raw = before["n"]
+        else:
+            raw = None
+        if raw is not None:
+            n = int(raw) if raw.isdigit() else _COUNT_WORDS.get(raw.lower(), 1)
+        else:
+            n = 2 if m.group(0) in _PAIRS else 1
+        if relation == "spouse":
+            n = 1
+        found.extend([relation] * n)
+    if not found:
+        if re.search(r"혼자|alone", folded):
+            return []
+        raise ParseError(Problem.NO_CHOICE, text)
+    if len(found) > MAX_MEMBERS:
+        raise ParseError(Problem.TOO_LONG, text)
+    return found
+
+
+def parse_who(text: str, people: list[tuple[str, str]]) -> list[str]:
+    """Which of the people listed (handle, relation) a text names: '배우자', '아들', '없음' → handles."""
+    folded = _strip_polite(_fold(text))
+    if _in_table(folded, _ALONE_WORDS | _NONE_CHOICES):
+        return []
+    chosen: list[str] = []
+    for m in _RELATION_RE.finditer(folded):
+        relation = RELATION_WORDS[m.group(0).lower()]
+        handles = [h for h, r in people if r == relation and h not in chosen]
+        if not handles:
+            raise ParseError(Problem.NO_CHOICE, m.group(0))
+        # "아들" with two sons listed is ambiguous: name every one, the person corrects it on the buttons.
+        chosen.extend(handles)
+    if not chosen:
+        raise ParseError(Problem.NO_CHOICE, text)
+    return chosen
+
+
+def parse_who_answer(text: str, people: list[tuple[str, str]], lang: Lang | str = Lang.KO) -> ParseResult:
+    """parse_answer for a who question, which needs the people listed to read a name."""
+    clean = normalize(text) if isinstance(text, str) else ""
+    if clean and is_dont_know(clean):
+        return ParseResult(ok=True, value=None, dont_know=True)
+    try:
+        if not clean:
+            raise ParseError(Problem.EMPTY)
+        if len(clean) > MAX_LENGTH:
+            raise ParseError(Problem.TOO_LONG)
+        return ParseResult(ok=True, value=parse_who(clean, people))
+    except ParseError:
+        return ParseResult(ok=False, error=message("who", lang))

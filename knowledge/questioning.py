@@ -83,23 +83,35 @@ def informs(manual: Manual, qid: str, dep: str) -> bool:
     return any(fnmatchcase(dep, p) for p in patterns(manual, question.fact or qid))
 
 
-def _askable(screener: Screener, run: ScreenRun, answers: Mapping[str, Any], qid: str, depth: int = 0) -> list[str]:
+def _askable(
+    screener: Screener,
+    run: ScreenRun,
+    answers: Mapping[str, Any],
+    qid: str,
+    memo: dict[str, list[str]],
+    visiting: frozenset[str] = frozenset(),
+) -> list[str]:
     """The questions to ask to learn what `qid` tells: itself, or first the questions its gate waits for."""
-    if qid in answers or depth > 5:
+    found = memo.get(qid)
+    if found is not None:
+        return found
+    if qid in answers or qid in visiting:
         return []
     gate = screener.gates.get(qid)
-    if gate is None:
-        return [qid]
-    value = gate.fn(run, None)
-    tri = getattr(value, "tri", Tri.UNKNOWN)
+    value = gate.fn(run, None) if gate is not None else None
+    tri = getattr(value, "tri", Tri.YES)
     if tri is Tri.YES:
-        return [qid]
-    if tri is Tri.NO:
-        return []
-    out: list[str] = []
-    for need in _asking_for(screener, answers, getattr(value, "deps", frozenset())):
-        if need != qid:
-            out.extend(_askable(screener, run, answers, need, depth + 1))
+        out = [qid]
+    elif tri is Tri.NO:
+        out = []
+    else:
+        out = []
+        inner = visiting | {qid}
+        for need in _asking_for(screener, answers, getattr(value, "deps", frozenset())):
+            for q in _askable(screener, run, answers, need, memo, inner):
+                if q not in out:
+                    out.append(q)
+    memo[qid] = out
     return out
 
 
@@ -135,10 +147,7 @@ def candidates(
             continue
         helps: set[str] = set()
         for qid in _asking_for(screener, answers, result.missing):
-            found = askable.get(qid)
-            if found is None:
-                found = askable[qid] = _askable(screener, run, answers, qid)
-            helps.update(found)
+            helps.update(_askable(screener, run, answers, qid, askable))
         for qid in helps:
             scores[qid] = scores.get(qid, 0.0) + 1.0 / len(helps)
     return scores

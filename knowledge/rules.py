@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from knowledge import expr as E
 from knowledge.text import Lang, Text
 from knowledge.values import NO_DEPS, Tri
@@ -107,7 +109,10 @@ def _parse(raw: Any, loc: Loc, locs: dict[int, Loc] | None) -> Rule:
         if extra:
             raise RuleError(loc, f"a test takes 'test' and 'label' only, got {sorted(extra)}")
         label = raw.get("label")
-        text = Text.model_validate(label) if label is not None else None
+        try:
+            text = Text.model_validate(label) if label is not None else None
+        except ValidationError as exc:
+            raise RuleError((*loc, "label"), "a label is {ko: …, en: …} with text in quotes if it has a comma") from exc
         source = raw["test"]
         return Leaf(formula(source, (*loc, "test")), str(source), text)
     if len(raw) != 1:

@@ -22,7 +22,7 @@ from knowledge import expr as E
 from knowledge import lookup
 from knowledge.answers import facts_from_answers
 from knowledge.compile import Compiled, Compiler, Type
-from knowledge.household import MEMBERS, Household, Person, build
+from knowledge.household import MEMBERS, FactsError, Household, Person, build
 from knowledge.manual import Manual
 from knowledge.rules import AllOf, AnyOf, Hit, Leaf, NotR, Reason, Result, Rule, combine
 from knowledge.text import Lang, pick
@@ -198,6 +198,13 @@ class Screener:
         # The range comes from the key's uncertainty: it waits for what the key waits for.
         return Num(found.lo, found.hi, found.deps | key.deps)
 
+    def informers_of(self, deps: Iterable[str]) -> tuple[str, ...]:
+        """Every question (in manual order) whose answer tells something about any of these facts."""
+        found: set[str] = set()
+        for dep in deps:
+            found.update(self.informers(dep))
+        return tuple(q for q in self.question_order if q in found)
+
     def informers(self, dep: str) -> tuple[str, ...]:
         """The questions whose answer tells something about the fact `dep`, remembered per fact name."""
         found = self._informers.get(dep)
@@ -253,7 +260,19 @@ class Screener:
         household = build(self.manual, facts, as_of)
         assumed = self._assumed(answers, household, as_of)
         if assumed:
-            household = build(self.manual, {**facts, **assumed}, as_of)
+            try:
+                household = build(self.manual, {**facts, **assumed}, as_of)
+            except FactsError:
+                # An assumption that contradicts what was given (a listed parent for someone over 39)
+                # does not hold for this household: keep only those that fit.
+                kept: dict[str, Any] = {}
+                for key, value in assumed.items():
+                    try:
+                        build(self.manual, {**facts, **kept, key: value}, as_of)
+                    except FactsError:
+                        continue
+                    kept[key] = value
+                household = build(self.manual, {**facts, **kept}, as_of)
         return household
 
     def _assumed(self, answers: Mapping[str, Any], household: Household, as_of: dt.date) -> dict[str, Any]:

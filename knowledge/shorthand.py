@@ -51,9 +51,19 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"월세\s*(?P<v>.+)", {"housing_type": "monthly_rent", "monthly_rent": V}),
     (r"rent\s*(?P<v>.+)", {"housing_type": "monthly_rent", "monthly_rent": V}),
     (
-        r"(?:소득인정액|월소득|월수입|소득|수입|월급|income|monthly\s*income)\s*(?P<v>.+)",
+        r"(?:소득인정액|월소득|월수입|소득|수입|income|monthly\s*income)\s*(?P<v>.+)",
         {"household_income": V},
     ),
+    (r"(?:월급|급여|근로소득|알바|wages?|earnings)\s*(?P<v>.+)", {"household_earned_income": V}),
+    (r"(?:본인|자기)\s*(?:월\s*)?(?P<v>.+)", {"self_income": V}),
+    (r"(?:배우자|남편|아내|부인|spouse|husband|wife)\s*(?:월\s*)?(?P<v>.+)", {"has_spouse": True, "spouse_income": V}),
+    (r"(?:아들|딸|자녀|son|daughter)\s*(?:월\s*)?(?P<v>.+)", {"+child": V}),
+    (r"(?:자가|자기\s*집|내\s*집|집|주택|home)\s*(?P<v>\d.*|[일이삼사오육칠팔구십백천만억].*)", {"housing_type": "owner", "property_housing": V}),
+    (r"(?:예금|적금|저축|금융재산|통장|savings)\s*(?P<v>.+)", {"property_financial": V}),
+    (r"(?:자동차|차량|차|car)\s*(?P<v>.+)", {"car_value": V}),
+    (r"(?:보증금|deposit)\s*(?P<v>.+)", {"deposit": V}),
+    (r"(?:부채|빚|대출|debts?)\s*(?P<v>.+)", {"debt": V}),
+    (r"(?:작년|전년도?|연)\s*(?:소득|수입)?\s*(?P<v>.+)", {"income_last_year": V}),
     (r"월\s*(?P<v>.+)", {"household_income": V}),
     (r"(?:재산|자산|assets?|property|wealth)\s*(?P<v>.+)", {"assets": V}),
     (r"(?:의료비|병원비|medical\s*(?:costs?|expenses?|bills?)?)\s*(?P<v>.+)", {"medical_expenses_annual": V}),
@@ -155,6 +165,7 @@ Span = tuple[int, int]
 class Shorthand:
     answers: dict[str, Any] = field(default_factory=dict)
     unparsed: list[str] = field(default_factory=list)
+    words: dict[str, str] = field(default_factory=dict)  # answer key → the words it came from
 
 
 def _spans(text: str) -> list[Span]:
@@ -175,9 +186,18 @@ def _resolve(manual: Manual, answers: dict[str, Any], m: re.Match[str]) -> dict[
     """The answers an entry gives for this match, checked against the manual; None if they do not hold."""
     out: dict[str, Any] = {}
     for qid, given in answers.items():
+        if qid == "+child":  # a child named with an income: "아들 월400만"
+            parsed = parse_answer(manual.questions["household_income"], m["v"], "ko")
+            if not parsed.ok or parsed.value is None:
+                return None
+            out[qid] = parsed.value
+            continue
         question = manual.questions.get(qid)
         if question is None:
-            return None
+            if given is V:
+                return None
+            out[qid] = given  # a version 1 fact the chat no longer asks (lives_alone): taken as is
+            continue
         if given is V:
             parsed = parse_answer(question, m["v"], "ko")
             if not parsed.ok:
@@ -209,6 +229,11 @@ def _best(manual: Manual, text: str, spans: list[Span], i: int) -> tuple[int, di
 
 def _merge(answers: dict[str, Any], new: dict[str, Any], manual: Manual) -> bool:
     """Add `new` unless it contradicts what is already there; lists of benefits and crises grow."""
+    if "+child" in new:
+        # Each child named with an income is one more person: child1, child2 … in the order written.
+        n = 1 + sum(1 for key in answers if key.startswith("child") and key.endswith(".income"))
+        answers[f"child{n}.income"] = new["+child"]
+        new = {k: v for k, v in new.items() if k != "+child"}
     for qid, value in new.items():
         if qid in answers and qid not in _LIST_ANSWERS and answers[qid] != value:
             return False
@@ -226,12 +251,16 @@ def parse_shorthand(text: str, manual: Manual) -> Shorthand:
     text = normalize(text)
     spans = _spans(text)
     answers: dict[str, Any] = {}
+    words: dict[str, str] = {}
     unparsed: list[str] = []
     pending: Span | None = None  # a run of words not understood, kept together
     i = 0
     while i < len(spans):
         found = _best(manual, text, spans, i)
+        before = set(answers)
         if found is not None and _merge(answers, found[1], manual):
+            fragment = text[spans[i][0] : spans[i + found[0] - 1][1]]
+            words.update(dict.fromkeys(set(answers) - before, fragment))
             if pending is not None:
                 unparsed.append(text[pending[0] : pending[1]])
                 pending = None
@@ -242,4 +271,4 @@ def parse_shorthand(text: str, manual: Manual) -> Shorthand:
         i += found[0] if found is not None else 1
     if pending is not None:
         unparsed.append(text[pending[0] : pending[1]])
-    return Shorthand(answers, unparsed)
+    return Shorthand(answers, unparsed, words)

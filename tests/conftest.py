@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.loader import load_manual
 from knowledge.manual import DEFAULT_DIR, Manual
+from knowledge.screener import Screener
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DISTRICT = DEFAULT_DIR / "local" / "example-district"
@@ -19,6 +20,12 @@ def manual() -> Manual:
     """The national manual (MANUAL_DIR if set, else the shipped one), loaded once: it is immutable."""
     loaded, _ = load_manual(os.environ.get("MANUAL_DIR") or None)
     return loaded
+
+
+@pytest.fixture(scope="session")
+def screener(manual: Manual) -> Screener:
+    """The shipped manual compiled once (a Screener holds no per-household state)."""
+    return Screener(manual)
 
 
 @pytest.fixture(scope="session")
