@@ -963,7 +963,7 @@ def parse_members(text: str) -> list[str]:
 def parse_who(text: str, people: list[tuple[str, str]]) -> list[str]:
     """Which of the people listed (handle, relation) a text names: '배우자', '아들', '없음' → handles."""
     folded = _strip_polite(_fold(text))
-    if _in_table(folded, _ALONE_WORDS | _NONE_CHOICES):
+    if _in_table(folded, _ALONE_WORDS | _NONE_CHOICES) or _in_table(_fold(text), _ALONE_WORDS | _NONE_CHOICES):
         return []
     chosen: list[str] = []
     for m in _RELATION_RE.finditer(folded):

@@ -63,7 +63,7 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:자동차|차량|차|car)\s*(?P<v>.+)", {"car_value": V}),
     (r"(?:보증금|deposit)\s*(?P<v>.+)", {"deposit": V}),
     (r"(?:부채|빚|대출|debts?)\s*(?P<v>.+)", {"debt": V}),
-    (r"(?:작년|전년도?|연)\s*(?:소득|수입)?\s*(?P<v>.+)", {"income_last_year": V}),
+    (r"(?:작년|전년도?)\s*(?:소득|수입)?\s*(?P<v>.+)", {"income_last_year": V}),
     (r"월\s*(?P<v>.+)", {"household_income": V}),
     (r"(?:재산|자산|assets?|property|wealth)\s*(?P<v>.+)", {"assets": V}),
     (r"(?:의료비|병원비|medical\s*(?:costs?|expenses?|bills?)?)\s*(?P<v>.+)", {"medical_expenses_annual": V}),
@@ -165,7 +165,7 @@ Span = tuple[int, int]
 class Shorthand:
     answers: dict[str, Any] = field(default_factory=dict)
     unparsed: list[str] = field(default_factory=list)
-    words: dict[str, str] = field(default_factory=dict)  # answer key → the words it came from
+    words: dict[str, str] = field(default_factory=dict, compare=False)  # answer key → the words it came from
 
 
 def _spans(text: str) -> list[Span]:

@@ -36,7 +36,14 @@ ALL_MONEY = {"earned_income": 0, "other_income": 0, "housing": 0, "land_building
              "car_value": 0, "deposit": 0, "debt": 0}  # fmt: skip
 ELDER_V2: dict[str, Any] = {
     "people": [
-        {"relation": "self", "age": 78, **ALL_MONEY, "other_income": 950_000, "financial": 20_000_000}
+        {
+            "relation": "self",
+            "age": 78,
+            "nationality": "korean",
+            **ALL_MONEY,
+            "other_income": 950_000,
+            "financial": 20_000_000,
+        }
     ],
     "region": "seoul",
     "housing_type": "monthly_rent",
@@ -45,7 +52,14 @@ ELDER_V2: dict[str, Any] = {
 # Young, renting, already receiving the housing benefit: youth rent support gives way to it.
 YOUNG_TENANT: dict[str, Any] = {
     "people": [
-        {"relation": "self", "age": 25, **ALL_MONEY, "earned_income": 1_000_000, "deposit": 10_000_000}
+        {
+            "relation": "self",
+            "age": 25,
+            "nationality": "korean",
+            **ALL_MONEY,
+            "earned_income": 1_000_000,
+            "deposit": 10_000_000,
+        }
     ],
     "region": "seoul",
     "housing_type": "monthly_rent",
@@ -201,10 +215,11 @@ def test_screen_defaults_to_today(capsys: pytest.CaptureFixture[str]) -> None:
 def test_as_of_changes_a_verdict_that_depends_on_a_dated_figure(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # child_allowance_age_limit: under 8 until 2025, under 9 from 2026-01-01.
+    # the core fixture's child_age_limit: under 8 until 2025, under 9 from 2026-01-01.
+    core = str(fixture_manual("core", tmp_path))
     answers = write_answers(tmp_path, {"household_size": 2, "has_children": True, "children_ages": [8]})
-    before = screen_json(capsys, "--answers", answers, "--as-of", "2025-06-01")
-    after = screen_json(capsys, "--answers", answers, "--as-of", AS_OF)
+    before = screen_json(capsys, "--answers", answers, "--as-of", "2025-06-01", "--manual", core)
+    after = screen_json(capsys, "--answers", answers, "--as-of", AS_OF, "--manual", core)
     assert before["as_of"] == "2025-06-01"
     assert status_of(before, "child_allowance") == "ineligible"
     assert status_of(after, "child_allowance") == "eligible"

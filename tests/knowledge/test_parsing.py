@@ -12,7 +12,6 @@ from knowledge.model import QuestionType
 from knowledge.parsing import (
     CHOICE_SYNONYMS,
     MAX_LENGTH,
-    MONEY_PERIOD,
     ParseError,
     ParseResult,
     Problem,
@@ -21,6 +20,8 @@ from knowledge.parsing import (
     parse_bool,
     parse_int,
     parse_int_list,
+    parse_who,
+    parse_who_answer,
     parse_money,
     read_money,
 )
@@ -116,17 +117,17 @@ ACCEPTED = [
     ("has_spouse", "y", True),
     ("has_spouse", "true", True),
     ("has_spouse", "1", True),
-    ("lives_alone", "아니요", False),
-    ("lives_alone", "아니오", False),
-    ("lives_alone", "아뇨", False),
-    ("lives_alone", "아니", False),
-    ("lives_alone", "없어요", False),
-    ("lives_alone", "없음", False),
-    ("lives_alone", "아님", False),
-    ("lives_alone", "No", False),
-    ("lives_alone", "n", False),
-    ("lives_alone", "false", False),
-    ("lives_alone", "0", False),
+    ("has_spouse", "아니요", False),
+    ("has_spouse", "아니오", False),
+    ("has_spouse", "아뇨", False),
+    ("has_spouse", "아니", False),
+    ("has_spouse", "없어요", False),
+    ("has_spouse", "없음", False),
+    ("has_spouse", "아님", False),
+    ("has_spouse", "No", False),
+    ("has_spouse", "n", False),
+    ("has_spouse", "false", False),
+    ("has_spouse", "0", False),
     # choice: id, labels, number, synonyms, a unique part
     ("housing_type", "monthly_rent", "monthly_rent"),
     ("housing_type", "월세", "monthly_rent"),
@@ -193,6 +194,13 @@ ACCEPTED = [
     ("children_ages", "5, 5", [5, 5]),
     ("children_ages", "없음", []),
     ("children_ages", "none", []),
+    # members: one relation per person
+    ("members", "배우자, 아들 둘", ["spouse", "child", "child"]),
+    ("members", "아내랑 딸", ["spouse", "child"]),
+    ("members", "저랑 아이 둘이요", ["child", "child"]),
+    ("members", "혼자 살아요", []),
+    ("members", "엄마랑 살아요", ["parent"]),
+    ("members", "my wife and two kids", ["spouse", "child", "child"]),
 ]
 
 
@@ -205,7 +213,19 @@ def test_accepted_answers(manual, qid, text, value):
 
 def test_the_table_covers_every_question_type(manual):
     types = {manual.questions[qid].type for qid, _, _ in ACCEPTED}
-    assert types == set(QuestionType)
+    # a who question reads names against the people listed: test_who_answers below
+    assert types == set(QuestionType) - {QuestionType.WHO}
+
+
+def test_who_answers_name_people_listed():
+    people = [("spouse", "spouse"), ("child1", "child"), ("child2", "child"), ("parent1", "parent")]
+    assert parse_who("남편이요", people) == ["spouse"]
+    assert parse_who("아이들", people) == ["child1", "child2"]
+    assert parse_who("없어요", people) == []
+    with pytest.raises(ParseError):
+        parse_who("손자", people)  # nobody listed is a grandchild
+    assert parse_who_answer("모름", people).dont_know
+    assert not parse_who_answer("xyz", people).ok
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,7 +358,7 @@ def test_not_dont_know(text):
         ("household_size", ["1", "20"], ["0", "21"]),
         ("household_income", ["0", "100,000,000"], ["100,000,001", "2억"]),
         ("monthly_rent", ["0", "1천만"], ["1천만 1"]),
-        ("children_ages", ["0", "30", "0, 30"], ["31", "3, 31", "-1"]),
+        ("children_ages", ["0", "120", "0, 45"], ["121", "3, 121", "-1"]),
     ],
 )
 def test_min_and_max_are_inclusive(manual, qid, inside, outside):
@@ -370,10 +390,10 @@ def test_messages_for_people_and_ages(manual):
     size = manual.questions["household_size"]
     assert parse_answer(size, "0", "ko").error == f"{size.min}명에서 {size.max}명 사이로 입력해 주세요."
     kids = manual.questions["children_ages"]
-    assert parse_answer(kids, "3, 40", "ko").error == (
+    assert parse_answer(kids, "3, 140", "ko").error == (
         f"나이는 각각 {kids.min}세에서 {kids.max}세 사이로 입력해 주세요."
     )
-    assert parse_answer(kids, "3, 40", "en").error == f"Each age must be from {kids.min} to {kids.max} years."
+    assert parse_answer(kids, "3, 140", "en").error == f"Each age must be from {kids.min} to {kids.max} years."
     assert kids.example is not None
     assert parse_answer(kids, "abc", "ko").error == (
         f"나이를 숫자로, 여러 명이면 쉼표로 나눠 입력해 주세요. (예: {kids.example.ko}){KO_HINT}"
@@ -396,7 +416,7 @@ def test_messages_for_money(manual):
 
 def test_a_yearly_amount_for_a_monthly_question_is_converted_in_the_message(manual):
     income = manual.questions["household_income"]
-    assert MONEY_PERIOD["household_income"] == "month"
+    assert income.period == "month"
     assert parse_answer(income, "연 1200만", "ko").error == (
         "한 달 금액으로 입력해 주세요. 연 12,000,000원이면 월 1,000,000원이에요."
     )
@@ -530,7 +550,7 @@ def test_accepted_values_satisfy_their_question(manual):
             assert type(value) is bool
         elif question.type == QuestionType.CHOICE:
             assert question.choice(value) is not None
-        elif question.type == QuestionType.MULTI_CHOICE:
+        elif question.type in (QuestionType.MULTI_CHOICE, QuestionType.MEMBERS):
             assert all(question.choice(v) is not None for v in value)
         else:
             assert all(type(v) is int for v in value)
@@ -541,5 +561,5 @@ def test_synonyms_name_real_questions_and_choices(manual):
         question = manual.questions[qid]
         for word, value in words.items():
             assert question.choice(value) is not None, (qid, word, value)
-    for qid in MONEY_PERIOD:
-        assert manual.questions[qid].type == QuestionType.MONEY
+    for question in manual.questions.values():
+        assert question.type == QuestionType.MONEY or question.period == "month"  # period is for money

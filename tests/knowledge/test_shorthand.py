@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
 import pytest
 
+from knowledge.household import is_fact
 from knowledge.model import Question, QuestionType
 from knowledge.parsing import normalize
 from knowledge.shorthand import TOKENS, Shorthand, V, parse_shorthand
@@ -112,18 +114,35 @@ def _check_value(question: Question, value: Any) -> None:
         assert all(type(v) is int for v in value)
 
 
-def test_every_table_entry_names_real_questions_and_choices(manual):
+def test_every_table_entry_names_real_questions_or_facts_and_choices(manual):
     for pattern, answers in TOKENS:
         for qid, value in answers.items():
-            assert qid in manual.questions, (pattern, qid)
-            if value is not V:
+            if qid == "+child":  # a child named with an income becomes child1.income, child2.income …
+                continue
+            assert qid in manual.questions or is_fact(manual, qid), (pattern, qid)
+            if value is not V and qid in manual.questions:
                 _check_value(manual.questions[qid], value)
 
 
-def test_answers_fit_their_questions(manual):
+def test_answers_fit_their_questions_and_make_a_household(manual, screener):
     for text, _, _ in CASES:
-        for qid, value in parse_shorthand(text, manual).answers.items():
-            _check_value(manual.questions[qid], value)
+        answers = parse_shorthand(text, manual).answers
+        for qid, value in answers.items():
+            if qid in manual.questions:
+                _check_value(manual.questions[qid], value)
+        screener.household(answers, dt.date(2026, 11, 24))
+
+
+def test_new_facts_in_shorthand(manual, screener):
+    answers = parse_shorthand("74세 2인 아들 월400만 자가 4.5억 예금 2천만", manual).answers
+    assert answers == {
+        "age": 74, "household_size": 2, "child1.income": 4_000_000, "housing_type": "owner",
+        "property_housing": 450_000_000, "property_financial": 20_000_000,
+    }
+    household = screener.household(answers, dt.date(2026, 11, 24))
+    assert [p.handle for p in household.people] == ["self", "child1"]
+    spouse = parse_shorthand("배우자 월50만 72세", manual).answers
+    assert spouse == {"has_spouse": True, "spouse_income": 500_000, "age": 72}
 
 
 def test_nothing_is_silently_dropped(manual):
