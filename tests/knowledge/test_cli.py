@@ -164,8 +164,8 @@ def test_screen_version_2_answers(capsys: pytest.CaptureFixture[str], tmp_path: 
     data = screen_json(capsys, "--answers", write_answers(tmp_path, ELDER_V2), "--as-of", AS_OF)
     pension = program(data, "basic_pension")
     assert pension["status"] == "eligible"
-    assert [r["outcome"] for r in pension["reasons"]] == ["yes", "yes"]
-    assert "본인·배우자 소득인정액 월 950,000원" in pension["reasons"][1]["text"]
+    assert {r["outcome"] for r in pension["reasons"]} == {"yes"}
+    assert any("본인·배우자 소득인정액 월 950,000원" in r["text"] for r in pension["reasons"])
     # 950,000원 > 820,556원 (32% of the median income for one person)
     assert status_of(data, "livelihood_benefit") == "ineligible"
     assert status_of(data, "housing_benefit") == "eligible"  # ≤ 1,230,834원 (48%)
