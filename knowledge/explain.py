@@ -105,7 +105,13 @@ def _household(screener: Screener, run: ScreenRun, lang: Lang) -> Iterator[str]:
             f"  other members {count} (relation among {relations}) — not known one by one",
         )
     shown = []
+    received = sorted(pid for pid, tri in h.receiving.items() if tri is Tri.YES)
+    if received:
+        names = ", ".join(manual.programs[pid].name.get(lang) for pid in received if pid in manual.programs)
+        shown.append(f"{pick(lang, '받고 있는 지원', 'already received')} {names}")
     for fid, value in h.facts.items():
+        if fid == "receiving":
+            continue
         if _known(value, manual.facts_household.get(fid)):
             label = wording.label(fid, lang)
             shown.append(f"{label} {wording.value_text(E.Name(fid), value, lang, _unit(manual, fid))}")

@@ -425,6 +425,8 @@ def _person_from_object(
         message = check_value(spec, value, f"{where}.{attr}", None)
         if message:
             draft.problem(message)
+            if attr == "relation":
+                return None  # said once: not "missing" as well
             continue
         if value is not None:
             facts[attr] = value
@@ -828,3 +830,17 @@ def is_fact(manual: Manual, key: str) -> bool:
         return True
     spec = manual.facts_person.get(attr)
     return _relation_of(head) is not None and spec is not None and not spec.derived
+
+
+def fact_type(manual: Manual, key: str) -> FactType | None:
+    """The type a fact's value has, for facts with one (version 1 ids and structure: None)."""
+    if key in manual.facts_household:
+        return manual.facts_household[key].type
+    if key == "deposit" or key.startswith("property.") and key.removeprefix("property.") in MONEY:
+        return FactType.MONEY
+    head, _, attr = key.partition(".")
+    if attr in MEASURES and (head in GROUPS or _relation_of(head) is not None):
+        return FactType.MONEY
+    if _relation_of(head) is not None and attr in manual.facts_person:
+        return manual.facts_person[attr].type
+    return None

@@ -11,9 +11,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from knowledge import expr as E
-from knowledge.household import check_value, is_fact
+from knowledge.household import check_value, fact_type, is_fact
 from knowledge.manual import DEFAULT_DIR, Manual
-from knowledge.model import Computed, Domain, FactVocabulary, Group, Parameter, Program, Question, Unit
+from knowledge.model import (
+    Computed,
+    Domain,
+    FactType,
+    FactVocabulary,
+    Group,
+    Parameter,
+    Program,
+    Question,
+    Unit,
+)
 from knowledge.rules import Leaf, RuleError, formula, leaves, parse_rule
 from knowledge.screener import CompileErrors, Screener
 from knowledge.yamlsrc import Issue, Loc, Source, load_yaml
@@ -29,6 +39,15 @@ SECTIONS: dict[str, type[BaseModel]] = {
 }
 # Sections other files own: `cases` (tests beside an overlay's programmes), `phrases` (search).
 IGNORED_SECTIONS = ("cases", "phrases")
+SINGULAR = {
+    "domains": "domain",
+    "groups": "group",
+    "questions": "question",
+    "parameters": "parameter",
+    "programs": "program",
+    "units": "unit",
+    "computed": "computed value",
+}
 STALE_AFTER_DAYS = 365
 
 
@@ -149,14 +168,14 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
             out.issues.append(
                 source.issue(
                     (*loc, "id"),
-                    f"duplicate {section[:-1]} id '{ident}' (first at {seen.source.file}:"
+                    f"duplicate {SINGULAR[section]} id '{ident}' (first at {seen.source.file}:"
                     f"{seen.source.line(seen.loc)})",
                 )
             )
             continue
         if seen is not None and section != "programs":
             out.issues.append(
-                source.issue((*loc, "id"), f"local overlay cannot redefine national {section[:-1]} '{ident}'")
+                source.issue((*loc, "id"), f"local overlay cannot redefine national {SINGULAR[section]} '{ident}'")
             )
             continue
         if section == "programs" and layer is not None:
@@ -237,7 +256,7 @@ def _assemble(collected: _Collected, overlays: list[str]) -> tuple[Manual, dict[
     issues: list[Issue] = []
     locs: dict[int, Loc] = {}
     facts = collected.facts
-    if facts is None:
+    if facts is None and not any("facts" in i.message for i in collected.issues):
         issues.append(Issue("facts.yaml", 1, "the manual has no 'facts' section (the household facts)"))
     domain_rank = {d: i for i, d in enumerate(items["domains"])}
     ordered = sorted(
@@ -260,7 +279,7 @@ def _assemble(collected: _Collected, overlays: list[str]) -> tuple[Manual, dict[
             try:
                 node = formula(raw, where)
             except RuleError as exc:
-                issues.append(item.source.issue(exc.loc, f"{section[:-1]} '{ident}': {exc.message}"))
+                issues.append(item.source.issue(exc.loc, f"{SINGULAR[section]} '{ident}': {exc.message}"))
                 continue
             locs[id(node)] = where
             formulas[section][ident] = node
@@ -315,11 +334,19 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
             issues.append(
                 item.source.issue((*item.loc, "fact"), f"question '{qid}' sets unknown fact '{fact}'")
             )
-    for uid in ("household", "couple"):
-        if man.facts_person and uid not in man.units:
-            issues.append(Issue("units", 1, f"the manual must define the unit '{uid}'"))
-    if issues:
-        return issues
+        elif not question.sets and (wanted := fact_type(man, fact)) is not None:
+            if question.type.value not in _ANSWERS_FOR[wanted]:
+                issues.append(
+                    item.source.issue(
+                        (*item.loc, "type"),
+                        f"question '{qid}' is {question.type.value} but its fact '{fact}' takes {wanted.value}",
+                    )
+                )
+    missing_units = [uid for uid in ("household", "couple") if man.facts_person and uid not in man.units]
+    for uid in missing_units:
+        issues.append(Issue("units.yaml", 1, f"the manual must define the unit '{uid}'"))
+    if missing_units:
+        return issues  # every formula over people would fail for want of them
     if cycle := _find_cycle(man):
         item = items["programs"][cycle[0]]
         issues.append(
@@ -332,6 +359,16 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
         for error in exc.errors:
             issues.append(_locate(error, collected, locs))
     return issues
+
+
+_ANSWERS_FOR = {
+    FactType.MONEY: {"money"},
+    FactType.INT: {"int"},
+    FactType.BOOL: {"bool"},
+    FactType.CHOICE: {"choice"},
+    FactType.MULTI_CHOICE: {"multi_choice"},
+    FactType.PROGRAMS: {"multi_choice"},
+}
 
 
 def _locate(error: Any, collected: _Collected, locs: dict[int, Loc]) -> Issue:

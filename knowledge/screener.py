@@ -25,7 +25,7 @@ from knowledge.compile import Compiled, Compiler, Type
 from knowledge.household import MEMBERS, FactsError, Household, Person, build
 from knowledge.manual import Manual
 from knowledge.rules import AllOf, AnyOf, Hit, Leaf, NotR, Reason, Result, Rule, combine
-from knowledge.text import Lang, pick
+from knowledge.text import Lang, josa, pick
 from knowledge.values import INF, NO_DEPS, Cat, Num, Tri, Truth, Value, any_of, negate
 from knowledge.wording import Wording
 
@@ -85,8 +85,9 @@ class CompileError(Exception):
         self.node = node
 
 
-def _computed_order(manual: Manual) -> list[str]:
-    """Computed values in an order where each comes after those it reads; a cycle is a CompileError."""
+def _computed_order(manual: Manual) -> tuple[list[str], list[CompileError]]:
+    """Computed values in an order where each comes after those it reads, and a CompileError for each
+    cycle (its members are left out, so what does not depend on them still compiles)."""
     deps: dict[str, set[str]] = {}
     for cid, node in manual.computed_rules.items():
         found = set()
@@ -96,23 +97,27 @@ def _computed_order(manual: Manual) -> list[str]:
                 found.add(base)
         deps[cid] = found
     order: list[str] = []
+    errors: list[CompileError] = []
     state: dict[str, int] = {}
 
-    def visit(cid: str, trail: list[str]) -> None:
+    def visit(cid: str, trail: list[str]) -> bool:
+        """True when cid and everything it reads can be compiled."""
         if state.get(cid) == 2:
-            return
+            return cid in order
         if state.get(cid) == 1:
             cycle = " → ".join([*trail[trail.index(cid) :], cid])
-            raise CompileError("computed", cid, E.FormulaError(f"depends on itself: {cycle}"))
+            errors.append(CompileError("computed", cid, E.FormulaError(f"depends on itself: {cycle}")))
+            return False
         state[cid] = 1
-        for dep in sorted(deps[cid]):
-            visit(dep, [*trail, cid])
+        ok = all([visit(dep, [*trail, cid]) for dep in sorted(deps[cid])])
         state[cid] = 2
-        order.append(cid)
+        if ok:
+            order.append(cid)
+        return ok
 
     for cid in manual.computed_rules:
         visit(cid, [])
-    return order
+    return order, errors
 
 
 class CompileErrors(Exception):
@@ -133,11 +138,12 @@ class Screener:
             except E.FormulaError as exc:
                 self.errors.append(CompileError("unit", uid, exc, node))
         self.computed: dict[str, Compiled] = {}
-        try:
-            order = _computed_order(manual)
-        except CompileError as exc:
-            self.errors.append(exc)
-            order = []
+        order, cycles = _computed_order(manual)
+        self.errors.extend(cycles)
+        for cid in [c for c in manual.computed_rules if c not in order]:
+            # In a cycle: give it a type so formulas that name it are not reported a second time.
+            compiler.computed_types[cid] = Type("num")
+            self.computed[cid] = Compiled(Type("num"), lambda r, p: Num(-INF, INF))
         for cid in order:
             node = manual.computed_rules[cid]
             per_person = manual.computed[cid].per == "person"
@@ -423,7 +429,12 @@ def _instead(manual: Manual, other: str, tri: Tri) -> Reason:
     name = manual.programs[other].name
     if tri is Tri.NO:
         return Reason(
-            tri, lambda lang: pick(lang, f"{name.get(lang)}이(가) 대신 적용돼요", f"{name.get(lang)} applies instead")
+            tri,
+            lambda lang: pick(
+                lang,
+                f"{name.ko}{josa(name.ko, '이', '가')} 대신 적용돼요",
+                f"{name.en} applies instead",
+            ),
         )
     return Reason(
         tri,

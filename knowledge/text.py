@@ -48,3 +48,16 @@ def won(amount: int | float, lang: Lang | str) -> str:
 
 def pick(lang: Lang | str, ko: str, en: str) -> str:
     return en if lang == Lang.EN else ko
+
+
+def josa(word: str, after_consonant: str, after_vowel: str) -> str:
+    """The particle that fits the word's last syllable: 의료급여가, 기초연금이; a trailing (…) is skipped."""
+    core = word
+    while core.endswith(")") and "(" in core:
+        core = core[: core.rindex("(")].rstrip()
+    for ch in reversed(core):
+        if "가" <= ch <= "힣":
+            return after_consonant if (ord(ch) - 0xAC00) % 28 else after_vowel
+        if ch.isalnum():
+            break
+    return f"{after_consonant}({after_vowel})"

@@ -87,9 +87,9 @@ class Wording:
         return lambda lang: self.leaf(leaf, run, lang)
 
     def leaf(self, leaf: Leaf, run: ScreenRun, lang: Lang) -> str:
-        if leaf.label is not None:
-            return leaf.label.get(lang)
-        return self.statement(leaf.node, run, lang)
+        text = leaf.label.get(lang) if leaf.label is not None else self.statement(leaf.node, run, lang)
+        # Labels are written to sit inside a sentence; a reason line starts with a capital in English.
+        return text[:1].upper() + text[1:] if lang == Lang.EN else text
 
     # ------------------------------------------------------------ statements (conditions)
 

@@ -183,7 +183,7 @@ def test_screen_json_marks_received_and_replaced_programmes(
     assert youth["status"] == "ineligible"
     assert youth["instead"] == "housing_benefit"
     assert "receiving" not in youth
-    assert youth["reasons"] == [{"outcome": "no", "text": "주거급여이(가) 대신 적용돼요"}]
+    assert youth["reasons"] == [{"outcome": "no", "text": "주거급여가 대신 적용돼요"}]
 
 
 def test_screen_text_shows_received_and_replaced_programmes(

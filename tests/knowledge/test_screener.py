@@ -280,7 +280,7 @@ def test_replaced_by_gives_instead(screener: Screener) -> None:
     facts = {"people": [{"relation": "self", "age": 40, "earned_income": 0, "other_income": 0}]}
     v = verdict(screener, facts, "ceiling")
     assert v.status == Status.INELIGIBLE and v.instead == "medical_aid"
-    assert texts(v) == ["의료급여이(가) 대신 적용돼요"]
+    assert texts(v) == ["의료급여가 대신 적용돼요"]
     rich = {"people": [{"relation": "self", "age": 40, "earned_income": 0, "other_income": 9_000_000}], "receiving": []}
     assert verdict(screener, rich, "ceiling").status == Status.ELIGIBLE
     # the replacing programme undecided: this one cannot be promised either
@@ -314,7 +314,7 @@ def test_reasons_state_what_holds_with_the_figures(screener: Screener) -> None:
         for t in texts(eligible)
     ), texts(eligible)
     english = [t for _, t in eligible.explained("en")]
-    assert "age 70 years ≥ pension age 65 years" in english
+    assert "Age 70 years ≥ pension age 65 years" in english
 
 
 def test_explain_prints_the_whole_computation(screener: Screener) -> None:
