@@ -97,7 +97,10 @@ def fact_value(manual: Manual, facts: dict[str, Any], fact: str, as_of: dt.date)
         return flat[fact]
     head, _, attr = fact.partition(".")
     if attr in H.MEASURES:
-        return _sum(_group(people, head), H.MEASURES[attr])
+        group = _group(people, head)
+        if not group and head not in ("household", "others", "couple"):
+            return None  # nobody of that kind lives here: the question is not for this household
+        return _sum(group, H.MEASURES[attr])
     for handle, person in people:
         if handle == head:
             return person.get(attr)
@@ -111,8 +114,11 @@ def answer_for(manual: Manual, question: Question, facts: dict[str, Any], as_of:
         return [h for h, p in _people(facts)[1:] if _matches(p.get(question.attr), question.chosen)]
     if question.sets:
         # An answer that stands for facts: the one whose facts hold for this household, else the other.
+        values = {f: fact_value(manual, facts, f, as_of) for implied in question.sets.values() for f in implied}
+        if any(v is None for v in values.values()):
+            return None  # the household does not say: "don't know"
         for answer, implied in question.sets.items():
-            if all(_matches(fact_value(manual, facts, f, as_of), v) for f, v in implied.items()):
+            if all(_matches(values[f], v) for f, v in implied.items()):
                 return answer == "true" if question.type == QuestionType.BOOL else answer
         return question.type == QuestionType.BOOL or None
     return fact_value(manual, facts, question.fact or question.id, as_of)

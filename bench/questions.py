@@ -20,7 +20,8 @@ from typing import Any
 
 from bench import CONSULT_DATE, emit, load
 from bench.oracle import Household, answer_for, load_households
-from knowledge.questioning import next_question
+from knowledge.household import FactsError
+from knowledge.questioning import _gate_deps, next_question
 from knowledge.screener import Screener, Status
 
 TARGET_AVG = 15
@@ -48,8 +49,8 @@ class _Search:
         self.targets = targets
         self.nodes = 0
         self.limit = limit
-        self.seen: set[frozenset[str]] = set()
         self.truth: dict[str, Any] = {}
+        self._helpful: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def answer(self, qid: str) -> Any:
         if qid not in self.truth:
@@ -57,42 +58,107 @@ class _Search:
             self.truth[qid] = answer_for(manual, manual.questions[qid], self.household.facts, self.as_of)
         return self.truth[qid]
 
+    def helpful(self, missing: tuple[str, ...]) -> tuple[str, ...]:
+        """Questions whose answer may change a verdict waiting for `missing`: those that tell one of the
+        facts, and those that tell what their gates read (a gate ruling a question out makes its assumed
+        answer hold, as age does for pregnancy)."""
+        found = self._helpful.get(missing)
+        if found is None:
+            wanted = set(self.screener.informers_of(missing))
+            frontier = set(wanted)
+            while frontier:
+                more: set[str] = set()
+                for qid in frontier:
+                    gate = self.screener.manual.ask_if.get(qid)
+                    if gate is not None:
+                        more |= set(self.screener.informers_of(_gate_deps(self.screener.manual, gate)))
+                frontier = more - wanted
+                wanted |= more
+            found = self._helpful[missing] = tuple(q for q in self.screener.question_order if q in wanted)
+        return found
+
     def open_programmes(self, chosen: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
         answers = {q: self.answer(q) for q in chosen}
-        run = self.screener.run(answers, self.as_of)
+        try:
+            run = self.screener.run(answers, self.as_of)
+        except FactsError:
+            # Answers that only make sense after another (a who-answer before who lives there): no chat
+            # can reach this set, so it settles nothing.
+            return [("", ())]
         out = []
         for pid in self.targets:
             verdict = run.verdict(pid)
             if verdict.status == Status.UNKNOWN:
-                helpful = tuple(q for q in self.screener.informers_of(verdict.missing) if q not in chosen)
-                out.append((pid, helpful))
+                helpful = self.helpful(verdict.missing)
+                out.append((pid, tuple(q for q in helpful if q not in chosen and self.answer(q) is not None)))
         return out
 
     def best(self, bound: int) -> tuple[int, bool]:
-        """(least size found, exact) — exact is False when the node limit cut the search short."""
+        """(least size found, exact) — exact is False when the node limit cut the search short.
+
+        Branch and bound over hitting sets: every open programme needs one of its helpful questions.
+        Branch on the open programme with the fewest; the i-th branch takes question i and rules out
+        questions 1..i−1 (those sets were the earlier branches'), so each set is tried once. A programme
+        with one helpful question left forces it. The bound: as many more questions as there are open
+        programmes with pairwise disjoint helpful sets.
+        """
         best = [bound]
         exact = [True]
 
-        def visit(chosen: frozenset[str]) -> None:
-            if len(chosen) >= best[0] or chosen in self.seen:
-                return
-            if self.nodes >= self.limit:
-                exact[0] = False
-                return
-            self.seen.add(chosen)
-            self.nodes += 1
-            still = self.open_programmes(chosen)
-            if not still:
-                best[0] = len(chosen)
-                return
-            if len(chosen) + 1 >= best[0]:
-                return
+        def visit(chosen: frozenset[str], excluded: frozenset[str]) -> None:
+            while True:
+                if len(chosen) >= best[0]:
+                    return
+                if self.nodes >= self.limit:
+                    exact[0] = False
+                    return
+                self.nodes += 1
+                still = [(pid, tuple(q for q in helpful if q not in excluded)) for pid, helpful in self.open_programmes(chosen)]
+                if not still:
+                    best[0] = len(chosen)
+                    return
+                if any(not helpful for _, helpful in still):
+                    return
+                if len(chosen) + _disjoint(still) >= best[0]:
+                    return
+                forced = next((helpful[0] for _, helpful in still if len(helpful) == 1), None)
+                if forced is None:
+                    break
+                chosen = chosen | {forced}
             _, helpful = min(still, key=lambda item: len(item[1]))
+            ruled_out = set(excluded)
             for qid in helpful:
-                visit(chosen | {qid})
+                visit(chosen | {qid}, frozenset(ruled_out))
+                ruled_out.add(qid)
 
-        visit(frozenset())
+        visit(self.mandatory(), frozenset())
         return best[0], exact[0]
+
+    def settles(self, chosen: frozenset[str]) -> bool | None:
+        """Whether these answers settle every target; None when they cannot be given together."""
+        try:
+            run = self.screener.run({q: self.answer(q) for q in chosen}, self.as_of)
+        except FactsError:
+            return None
+        return all(run.verdict(pid).status != Status.UNKNOWN for pid in self.targets)
+
+    def mandatory(self) -> frozenset[str]:
+        """Questions every settling set has: without them, not even all the other answers settle the
+        targets (settling only grows with answers, so no smaller set can do without them either).
+        A question whose removal leaves answers that cannot stand together proves nothing."""
+        pool = frozenset(q for q in self.screener.manual.questions if self.answer(q) is not None)
+        return frozenset(q for q in pool if self.settles(pool - {q}) is False)
+
+
+def _disjoint(still: list[tuple[str, tuple[str, ...]]]) -> int:
+    """How many open programmes have pairwise disjoint helpful sets (greedy: smallest sets first)."""
+    taken: set[str] = set()
+    count = 0
+    for _, helpful in sorted(still, key=lambda item: len(item[1])):
+        if taken.isdisjoint(helpful):
+            taken.update(helpful)
+            count += 1
+    return count
 
 
 def run(
@@ -102,7 +168,14 @@ def run(
     for household in households:
         started = time.perf_counter()
         asked, answers = simulate(screener, household, as_of)
-        full = screener.screen(household.facts, as_of)
+        # What the chat can settle at best: every question answered (facts no question asks, such as a
+        # birth date, are out of its reach and not counted against it).
+        everything = {
+            q: value
+            for q, question in screener.manual.questions.items()
+            if (value := answer_for(screener.manual, question, household.facts, as_of)) is not None
+        }
+        full = screener.screen(everything, as_of)
         targets = {pid for pid, v in full.items() if v.status != Status.UNKNOWN}
         adaptive = screener.screen(answers, as_of)
         unsettled = sorted(pid for pid in targets if adaptive[pid].status == Status.UNKNOWN)

@@ -95,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary instead")
     parser.add_argument("--manual", default=None)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N households")
     args = parser.parse_args(argv)
     screener = Screener(load(args.manual))
-    households = load_households()
+    households = load_households()[: args.limit]
     if args.profile:
         print(profile(screener, households, max(1, args.repeat // 10)))
         return 0

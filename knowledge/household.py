@@ -360,7 +360,7 @@ def _read_key(
         message = check_value(person_specs[attr], value, key, None)
         if message:
             draft.problem(message)
-        else:
+        elif value is not None:  # "don't know" names nobody into the household
             person_facts.setdefault(head, {})[attr] = value
         return
     draft.problem(f"{key}: unknown fact (see DESIGN.md 'Household facts')")
@@ -474,9 +474,9 @@ def _compose(draft: _Draft, flat: dict[str, Any], person_facts: dict[str, dict[s
     # the household.
     handles = _handles([r for r, _ in listed])
     named = dict.fromkeys(person_facts)
-    for key in flat:
+    for key, value in flat.items():
         head, _, attr = key.partition(".")
-        if attr in MEASURES and _relation_of(head) is not None:
+        if attr in MEASURES and _relation_of(head) is not None and value is not None:
             named.setdefault(head)
     for handle in named:
         if handle not in handles:
@@ -539,7 +539,11 @@ def _apply_v1_composition(draft: _Draft, flat: dict[str, Any], listed: list[tupl
         if draft.complete:
             listed_ages = sorted(f.get("age") for f in children if f.get("age") is not None)
             if len(children) != len(ages) or (len(listed_ages) == len(ages) and listed_ages != sorted(ages)):
-                draft.problem(f"children_ages: {ages} does not match the children listed in people")
+                draft.problem(f"children_ages: {ages} does not match the children listed")
+            elif not listed_ages:
+                # Children named by `members`, their ages said after: eldest first as listed.
+                for child, age in zip(children, ages, strict=True):
+                    child["age"] = age
         else:
             for age in ages:
                 listed.append(("child", {"age": age}))

@@ -59,9 +59,12 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "region": _synonyms(
         {
             "seoul": "서울|서울시|서울특별시",
-            "capital_area": "경기|경기도|인천|인천시|수도권|경기 광주|경기도 광주|gyeonggi|incheon",
-            "metro_city": "광역시|부산|대구|광주|대전|울산|세종|busan|daegu|gwangju|daejeon|ulsan|sejong",
-            "other": "지방|기타|시골|elsewhere",
+            "gyeonggi": "경기|경기도|경기 광주|경기도 광주|경기 광주시|수원|성남|고양|용인|부천|안산|안양|남양주|화성|평택|의정부|시흥|파주|김포|광명|gyeonggi",
+            "incheon": "인천|인천시|인천광역시|incheon",
+            "metro_city": "광역시|부산|대구|광주|광주광역시|대전|울산|busan|daegu|gwangju|daejeon|ulsan",
+            "sejong": "세종|세종시|sejong",
+            "other_city": "그 밖의 시|지방 도시|청주|천안|전주|포항|창원|김해|제주시|원주|춘천|another city",
+            "county": "군|시골|농어촌|county|rural|가평|양평|연천|강화|옹진",
         }
     ),
     "welfare_status": _synonyms(

@@ -168,3 +168,111 @@ def next_question(
         return None
     order = {qid: i for i, qid in enumerate(screener.manual.questions)}
     return max(scores, key=lambda q: (round(scores[q], 9), -order[q]))
+
+
+_HANDLES = ("self", "spouse", "child1", "parent1", "grandchild1", "sibling1", "other1", "members")
+
+
+def facts_read(manual: Manual, programs: Iterable[str]) -> set[str]:
+    """Every fact (as a `missing` name) the programmes' rules can wait for, followed through computed
+    values, units, eligible() and replaced_by."""
+    from knowledge import expr as E
+    from knowledge.rules import leaves
+
+    deps: set[str] = set()
+    seen_programs: set[str] = set()
+    seen_names: set[str] = set()
+    stack_programs = list(programs)
+    nodes: list[E.Node] = []
+    while stack_programs:
+        pid = stack_programs.pop()
+        if pid in seen_programs or pid not in manual.rules:
+            continue
+        seen_programs.add(pid)
+        deps.add(f"receiving.{pid}")
+        stack_programs.extend(manual.programs[pid].replaced_by)
+        nodes.extend(leaf.node for leaf in leaves(manual.rules[pid]))
+        while nodes:
+            node = nodes.pop()
+            for sub in _walk(node):
+                if isinstance(sub, E.Call) and sub.fn in ("eligible", "receiving") and sub.args:
+                    target = sub.args[0]
+                    if isinstance(target, E.Name):
+                        stack_programs.append(target.path)
+                        deps.add(f"receiving.{target.path}")
+                    continue
+                if isinstance(sub, E.Call) and sub.args and isinstance(sub.args[0], E.Name):
+                    if sub.args[0].path in manual.units:
+                        deps.add("people")
+                        nodes.append(manual.unit_rules[sub.args[0].path])
+                if isinstance(sub, E.Name) and sub.path not in seen_names:
+                    seen_names.add(sub.path)
+                    deps |= _deps_of_name(manual, sub.path, nodes)
+    return deps
+
+
+def _walk(node: Any) -> list[Any]:
+    from knowledge import expr as E
+
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if isinstance(n, E.Call):
+            stack.extend(n.args)
+        elif isinstance(n, E.Bin | E.Cmp):
+            stack.extend((n.a, n.b))
+        elif isinstance(n, E.Neg | E.Not):
+            stack.append(n.a)
+        elif isinstance(n, E.In):
+            stack.append(n.a)
+        elif isinstance(n, E.Logic):
+            stack.extend(n.items)
+    return out
+
+
+def _deps_of_name(manual: Manual, path: str, nodes: list[Any]) -> set[str]:
+    base = path.removeprefix("self.")
+    if base in manual.computed:
+        nodes.append(manual.computed_rules[base])
+        return set()
+    if base in manual.facts_person:
+        handles = ("self",) if path.startswith("self.") else _HANDLES
+        names = {f"{h}.{base}" for h in handles}
+        if base == "birth_year":
+            names |= {f"{h}.age" for h in handles}
+        return names
+    if path in manual.facts_household or path == "medical_expenses_annual":
+        return {path} | ({"medical_expenses_annual.covered", "medical_expenses_annual.uncovered"} if path.startswith("medical") else set())
+    return set()
+
+
+def questions_for(screener: Screener, programs: Iterable[str]) -> set[str]:
+    """Every question that could be asked to settle these programmes, with the gates in front of them."""
+    needed = set(screener.informers_of(facts_read(screener.manual, programs)))
+    frontier = set(needed)
+    while frontier:
+        gates: set[str] = set()
+        for qid in frontier:
+            gate = screener.manual.ask_if.get(qid)
+            if gate is not None:
+                gates |= set(screener.informers_of(_gate_deps(screener.manual, gate)))
+        frontier = gates - needed
+        needed |= gates
+    return needed
+
+
+def _gate_deps(manual: Manual, gate: Any) -> set[str]:
+    from knowledge import expr as E
+
+    deps: set[str] = set()
+    nodes = [gate]
+    seen: set[str] = set()
+    while nodes:
+        for sub in _walk(nodes.pop()):
+            if isinstance(sub, E.Call) and sub.args and isinstance(sub.args[0], E.Name) and sub.args[0].path in manual.units:
+                deps.add("people")
+            if isinstance(sub, E.Name) and sub.path not in seen:
+                seen.add(sub.path)
+                deps |= _deps_of_name(manual, sub.path, nodes)
+    return deps

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from knowledge.household import V1_REGION
 from knowledge.model import QuestionType
 from knowledge.parsing import normalize, parse_answer
 
@@ -136,18 +137,15 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     # region
     (r"서울(?:시|특별시)?|seoul", {"region": "seoul"}),
-    (
-        r"경기(?:도)?|인천(?:시|광역시)?|수도권|경기\s*광주(?:시)?|gyeonggi|incheon",
-        {"region": "capital_area"},
-    ),
-    (
-        r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|세종(?:시)?|광역시"
-        r"|busan|daegu|gwangju|daejeon|ulsan|sejong",
-        {"region": "metro_city"},
-    ),
+    (r"인천(?:시|광역시)?|incheon", {"region": "incheon"}),
+    (r"경기(?:도)?|경기\s*광주(?:시)?|gyeonggi", {"region": "gyeonggi"}),
+    (r"수도권", {"region": "capital_area"}),
+    (r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|광역시|busan|daegu|gwangju|daejeon|ulsan", {"region": "metro_city"}),
+    (r"세종(?:시)?|sejong", {"region": "sejong"}),
+    (r"농어촌|[가-힣]+군|county", {"region": "county"}),
     (
         r"강원(?:도)?|충북|충남|충청(?:북도|남도|도)?|전북|전남|전라(?:북도|남도|도)?|경북|경남|경상(?:북도|남도|도)?"
-        r"|제주(?:도)?|지방|농어촌",
+        r"|제주(?:도)?|지방",
         {"region": "other"},
     ),
 )
@@ -207,7 +205,8 @@ def _resolve(manual: Manual, answers: dict[str, Any], m: re.Match[str]) -> dict[
             value = given
         if question.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE):
             values = value if isinstance(value, list) else [value]
-            if any(question.choice(v) is None for v in values):
+            # A version 1 region (수도권, 지방) says less than a choice but is still a fact: kept as such.
+            if any(question.choice(v) is None and not (qid == "region" and v in V1_REGION) for v in values):
                 return None
         out[qid] = value
     ages = out.get("children_ages")

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from bench import load_profiles
+from bench import CONSULT_DATE, load_profiles
 from bench import questions as bench_questions
 from bench import screening as bench_screening
 from bench import search as bench_search
+from bench.oracle import load_households
 from bench import storage as bench_storage
 from tests.storage.pg import PG_ADMIN_URL, pg_unavailable_reason
 
@@ -44,36 +45,27 @@ def test_search_bench(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_screening_bench(capsys: pytest.CaptureFixture[str]) -> None:
-    result = _run(bench_screening.main, ["--json", "--repeat", "1", "--limit", "3", "--profile"], capsys)
+    result = _run(bench_screening.main, ["--json", "--repeat", "1", "--limit", "3"], capsys)
     assert result["benchmark"] == "screening"
-    assert result["profiles"] == 3
+    assert result["households"] == 3
     for name in ("complete", "partial", "empty", "next_question_partial"):
         assert result[name].keys() >= TIMING_KEYS, name
     assert result["complete"]["samples"] == 3
-    assert {"target_median_ms", "met", "hotspots_complete"} <= result.keys()
-    assert result["hotspots_complete"], "cProfile found no functions"
+    assert {"target_median_ms", "target_p99_ms", "met"} <= result.keys()
 
 
-def test_questions_bench(capsys: pytest.CaptureFixture[str]) -> None:
-    result = _run(bench_questions.main, ["--json", "--limit", "2"], capsys)
+def test_questions_bench_finds_the_least_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    result = _run(bench_questions.main, ["--json", "--limit", "1", "--node-limit", "5000"], capsys)
     assert result["benchmark"] == "questions"
-    assert result["profiles"] == 2
-    keys = {
-        "question_bank",
-        "avg_asked",
-        "max_asked",
-        "avg_share",
-        "max_share",
-        "met",
-        "all_settled",
-        "consistent_with_full_answers",
-        "times_asked",
-        "never_asked",
-        "per_profile",
-    }
+    assert result["households"] == 1
+    keys = {"avg_asked", "max_asked", "avg_lower_bound", "avg_ratio", "all_bounds_exact", "met", "per_household"}
     assert keys <= result.keys()
-    assert 0 < result["avg_asked"] <= result["max_asked"] <= result["question_bank"]
-    assert [row["id"] for row in result["per_profile"]] == [p.id for p in load_profiles()[:2]]
+    (row,) = result["per_household"]
+    assert row["id"] == load_households()[0].id
+    assert row["exact"], "the search did not finish within the node limit"
+    # the chat's own questions settle everything, so the least possible is at most as many
+    assert 0 < row["lower_bound"] <= row["asked"] == len(row["questions"])
+    assert row["unsettled"] == [] and row["disagrees_with_full_facts"] == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -95,44 +87,22 @@ def test_storage_bench(backend: str, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_human_output_is_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench_questions.main(["--limit", "1"]) == 0
+    assert bench_screening.main(["--limit", "1", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert "questions asked" in out
+    assert "complete" in out and "p99" in out
     with pytest.raises(json.JSONDecodeError):
         json.loads(out)
 
 
-def test_profiles_answer_every_vocabulary_question() -> None:
-    vocabulary = {
-        "age",
-        "household_size",
-        "household_income",
-        "assets",
-        "has_spouse",
-        "lives_alone",
-        "living_with_parents",
-        "welfare_status",
-        "disability",
-        "single_parent",
-        "children_ages",
-        "pregnant",
-        "housing_type",
-        "monthly_rent",
-        "region",
-        "employment",
-        "student_level",
-        "crisis",
-        "long_term_care_grade",
-        "chronic_or_rare_disease",
-        "medical_expenses_annual",
-    }
-    profiles = load_profiles()
-    assert len(profiles) >= 30
-    assert len({p.id for p in profiles}) == len(profiles)
-    for profile in profiles:
-        missing = vocabulary - profile.answers.keys()
-        assert not missing, f"{profile.id} lacks {sorted(missing)}"
-        assert profile.answers["lives_alone"] == (profile.answers["household_size"] == 1), profile.id
+def test_every_household_answers_every_question_it_is_asked(manual: Any, screener: Any) -> None:
+    households = load_households()
+    assert len(households) >= 30
+    assert len({h.id for h in households}) == len(households)
+    for profile in load_profiles(manual):
+        given = {q: v for q, v in profile.answers.items() if v is not None}
+        # the answers a resident would give, all together, describe one consistent household
+        screener.household(given, CONSULT_DATE)
+        assert given["members"] == [p["relation"] for p in profile.facts["people"][1:]], profile.id
 
 
 def test_profile_by_package_sums_own_time_per_package(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from app.local_api import LocalBotAPI
 from app.services import Services
 from app.settings import Settings
 from app.telegram_app import build_services
+from bench import answers_of
 from knowledge.manual import Manual
 from knowledge.search import SearchIndex
 from storage.db import Database
@@ -19,23 +20,28 @@ from storage.models import Channel
 from tests.handlers.harness import Chat, make_app
 from tests.storage.pg import clear_tables, pg_database, pg_unavailable_reason
 
-ELDERLY_ALONE = {
-    "age": 78,
-    "household_size": 1,
-    "household_income": 700000,
-    "assets": 20000000,
-    "welfare_status": [],
-    "disability": "none",
+# A 78-year-old living alone in Seoul on a small pension, renting: the household as it is, complete;
+# a simulated resident answers any question from it (bench/oracle.py).
+ELDERLY_ALONE_FACTS: dict[str, Any] = {
+    "people": [
+        {"relation": "self", "age": 78, "earned_income": 0, "other_income": 700000, "earned_income_last_year": 0,
+         "other_income_last_year": 8400000, "housing": 0, "land_buildings": 0, "financial": 0, "car_value": 0,
+         "deposit": 20000000, "debt": 0, "disability": "none", "school": "none", "employment": "not_working",
+         "married": False, "pregnant": False, "long_term_care_grade": False, "chronic_or_rare_disease": False,
+         "nationality": "korean"},
+    ],
+    "region": "seoul",
     "housing_type": "monthly_rent",
     "monthly_rent": 250000,
-    "region": "seoul",
-    "employment": "not_working",
+    "property": {"car_cc": 0, "car_age": 0},
+    "receiving": [],
     "crisis": [],
-    "long_term_care_grade": False,
-    "chronic_or_rare_disease": False,
-    "medical_expenses_annual": 1200000,
-    "has_children": False,
-    "pregnant": False,
+    "single_parent": False,
+    "health_insurance": {"type": "regional", "monthly_premium": 20000},
+    "income_last_year": 8400000,
+    "medical_expenses_annual": {"covered": 1000000, "uncovered": 200000},
+    "parents_household": {"size": 1, "income": 0, "property": 0},
+    "liable_relatives": {"annual_income": 30000000, "property": 100000000},
 }
 
 
@@ -99,8 +105,9 @@ def chat_factory(app_api: tuple[Any, LocalBotAPI], services: Services) -> Callab
 
 
 @pytest.fixture
-def elderly_alone() -> dict[str, object]:
-    return dict(ELDERLY_ALONE)
+def elderly_alone(manual: Manual) -> dict[str, Any]:
+    """Every question's answer for ELDERLY_ALONE_FACTS, by question id."""
+    return answers_of(manual, ELDERLY_ALONE_FACTS)
 
 
 __all__ = ["build_services"]

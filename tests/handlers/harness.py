@@ -75,7 +75,9 @@ class Chat:
             return await self.press_data(f"a:{c.id}:{question.id}:{'true' if value else 'false'}")
         if question.type == QuestionType.CHOICE:
             return await self.press_data(f"a:{c.id}:{question.id}:{value}")
-        if question.type == QuestionType.MULTI_CHOICE:
+        if question.type in (QuestionType.MEMBERS, QuestionType.WHO) and not value:
+            return await self.press_data(f"a:{c.id}:{question.id}:none")
+        if question.type in (QuestionType.MULTI_CHOICE, QuestionType.MEMBERS, QuestionType.WHO):
             for choice in value:
                 await self.press_data(f"t:{c.id}:{question.id}:{choice}")
             return await self.press_data(f"d:{c.id}:{question.id}")
@@ -103,7 +105,7 @@ def typed(manual: Any, qid: str, value: Any) -> str:
         return "예" if value else "아니요"
     if question.type == QuestionType.CHOICE:
         return str(question.choice(value).label.ko)
-    if question.type == QuestionType.MULTI_CHOICE:
+    if question.type in (QuestionType.MULTI_CHOICE, QuestionType.MEMBERS):
         return ", ".join(question.choice(v).label.ko for v in value) if value else "없음"
     if question.type == QuestionType.INT_LIST:
         return ", ".join(str(v) for v in value) if value else "없음"

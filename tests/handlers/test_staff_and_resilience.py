@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from app.services import Services
+from bench import answers_of
 from storage import repo
 from storage.models import Role
 from tests.handlers.harness import Chat, make_app
@@ -112,30 +113,29 @@ async def test_restart_mid_consultation_resumes_at_the_same_question(
 
 
 async def test_two_chats_interleaved_never_see_each_others_state(
-    chat_factory: Any, elderly_alone: dict[str, Any]
+    chat_factory: Any, elderly_alone: dict[str, Any], manual: Any
 ) -> None:
-    young = {
-        "age": 31,
-        "household_size": 3,
-        "household_income": 2_600_000,
-        "assets": 80_000_000,
-        "has_children": True,
-        "children_ages": [0, 4],
-        "single_parent": False,
-        "pregnant": True,
-        "housing_type": "jeonse",
-        "region": "capital_area",
-        "employment": "employed",
-        "welfare_status": [],
-        "crisis": [],
-        "disability": "none",
-        "has_spouse": True,
-        "student_level": "none",
-        "living_with_parents": False,
-        "long_term_care_grade": False,
-        "chronic_or_rare_disease": False,
-        "medical_expenses_annual": 300_000,
-    }
+    # A 31-year-old mother, pregnant again, with her husband and two small children, renting in Gyeonggi.
+    young = answers_of(
+        manual,
+        {
+            "people": [
+                {"relation": "self", "age": 31, "earned_income": 1_200_000, "other_income": 0,
+                 "pregnant": True, "employment": "employed", "disability": "none", "nationality": "korean",
+                 "married": True, "school": "none", "housing": 0, "financial": 5_000_000, "deposit": 75_000_000},
+                {"relation": "spouse", "age": 33, "earned_income": 1_400_000, "other_income": 0,
+                 "employment": "employed", "disability": "none", "nationality": "korean"},
+                {"relation": "child", "age": 0, "school": "none", "disability": "none"},
+                {"relation": "child", "age": 4, "school": "daycare", "disability": "none"},
+            ],
+            "region": "gyeonggi",
+            "housing_type": "jeonse",
+            "receiving": [],
+            "crisis": [],
+            "single_parent": False,
+            "medical_expenses_annual": {"covered": 200_000, "uncovered": 100_000},
+        },
+    )
     a: Chat = chat_factory(606)
     b: Chat = chat_factory(607)
     for chat in (a, b):
@@ -173,7 +173,7 @@ async def test_updates_of_one_chat_are_processed_in_order_through_the_update_que
     answers: dict[str, Any] = {}
     plan = []
     for _ in range(4):
-        qid = next_question(services.manual, answers, CONSULT_DATE)
+        qid = next_question(services.screener, answers, CONSULT_DATE)
         assert qid is not None
         answers[qid] = elderly_alone.get(qid)
         plan.append((qid, answers[qid]))

@@ -152,10 +152,12 @@ ACCEPTED = [
     ("region", "서울 강남구", "seoul"),
     ("region", "부산광역시", "metro_city"),
     ("region", "광주", "metro_city"),
-    ("region", "경기 광주시", "capital_area"),
-    ("region", "인천", "capital_area"),
+    ("region", "경기 광주시", "gyeonggi"),
+    ("region", "인천", "incheon"),
     ("region", "Seoul", "seoul"),
-    ("region", "4", "other"),
+    ("region", "4", "metro_city"),
+    ("region", "가평군", "county"),
+    ("region", "세종시", "sejong"),
     ("student_level", "아니요", "none"),
     ("student_level", "대학생", "university"),
     ("employment", "일자리 찾는 중", "job_seeking"),
@@ -452,10 +454,10 @@ def test_messages_for_yes_no(manual):
 
 def test_messages_for_choices_list_the_options(manual):
     region = manual.questions["region"]
-    ko = parse_answer(region, "화성", "ko").error or ""
+    ko = parse_answer(region, "명왕성", "ko").error or ""
     en = parse_answer(region, "Mars", "en").error or ""
-    assert ko.startswith("보기 중에서 하나를 골라 주세요: 1. 서울, 2. 경기·인천")
-    assert en.startswith("Please choose one of: 1. Seoul, 2. Gyeonggi or Incheon")
+    assert ko.startswith("보기 중에서 하나를 골라 주세요: 1. 서울, 2. 경기 (시)")
+    assert en.startswith("Please choose one of: 1. Seoul, 2. Gyeonggi (a city)")
     for n, choice in enumerate(region.choices, start=1):
         assert f"{n}. {choice.label.ko}" in ko and f"{n}. {choice.label.en}" in en
 
