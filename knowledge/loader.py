@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from knowledge.manual import DEFAULT_DIR, Manual
 from knowledge.model import Domain, Group, Parameter, Program, Question, QuestionType
+from knowledge.phrases import ProgramPhrases
 from knowledge.rules import (
     NUMERIC_OPS,
     SET_OPS,
@@ -60,6 +61,7 @@ class _Item:
 class _Collected:
     items: dict[str, dict[str, _Item]] = field(default_factory=lambda: {k: {} for k in SECTIONS})
     issues: list[Issue] = field(default_factory=list)
+    phrases: list[_Item] = field(default_factory=list)
 
 
 def _format_error(err: Any) -> str:
@@ -110,10 +112,12 @@ def _read_dir(directory: Path, layer: str | None, out: _Collected, display_root:
 def _read_section(source: Source, section: Any, entries: Any, layer: str | None, out: _Collected) -> None:
     if section == "cases":
         return  # test cases live beside programmes in some overlays; the engine ignores them
+    if section == "phrases":
+        _read_phrases(source, entries, layer, out)
+        return
     if section not in SECTIONS:
-        out.issues.append(
-            source.issue((section,), f"unknown section '{section}' (expected {', '.join(SECTIONS)})")
-        )
+        expected = ", ".join([*SECTIONS, "phrases"])
+        out.issues.append(source.issue((section,), f"unknown section '{section}' (expected {expected})"))
         return
     if not isinstance(entries, list):
         out.issues.append(source.issue((section,), f"'{section}' must be a list"))
@@ -147,6 +151,51 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
         if section == "programs" and layer is not None:
             model = model.model_copy(update={"local": layer})
         out.items[section][ident] = _Item(model, source, loc, layer)
+
+
+def _read_phrases(source: Source, entries: Any, layer: str | None, out: _Collected) -> None:
+    """Situations and abbreviations; which programmes they name is checked once all files are read."""
+    if not isinstance(entries, list):
+        out.issues.append(source.issue(("phrases",), "'phrases' must be a list"))
+        return
+    seen: dict[str, _Item] = {it.model.program: it for it in out.phrases if it.layer == layer}
+    for i, raw in enumerate(entries):
+        loc: Loc = ("phrases", i)
+        try:
+            model = ProgramPhrases.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = f"'{raw['program']}': " if isinstance(raw, dict) and "program" in raw else ""
+                message = f"phrases[{i}] {name}{_format_error(err)}"
+                out.issues.append(source.issue((*loc, *err["loc"]), message))
+            continue
+        first = seen.get(model.program)
+        if first is not None:
+            out.issues.append(source.issue(
+                (*loc, "program"),
+                f"phrases for '{model.program}' listed twice (first at {first.source.file}:"
+                f"{first.source.line(first.loc)})",
+            ))
+            continue
+        seen[model.program] = item = _Item(model, source, loc, layer)
+        out.phrases.append(item)
+
+
+def _attach_phrases(man: Manual, collected: _Collected) -> list[Issue]:
+    """Phrases of programmes in the manual, merged across layers; a warning for any other programme."""
+    warnings = []
+    for item in collected.phrases:
+        phrases: ProgramPhrases = item.model
+        if phrases.program not in man.programs:
+            warnings.append(item.source.issue(
+                (*item.loc, "program"),
+                f"phrases for programme '{phrases.program}', not in the manual (ignored until it is)",
+                "warning",
+            ))
+            continue
+        known = man.phrases.get(phrases.program)
+        man.phrases[phrases.program] = phrases if known is None else known.merged(phrases)
+    return warnings
 
 
 def _entry_id(raw: Any) -> str:
@@ -302,7 +351,8 @@ def load_manual(
     issues = collected.issues + _cross_check(man, collected)
     if any(i.severity == "error" for i in issues):
         raise ManualError([i for i in issues if i.severity == "error"])
-    return man, _warnings(man, collected, today or dt.date.today())
+    phrase_warnings = _attach_phrases(man, collected)
+    return man, _warnings(man, collected, today or dt.date.today()) + phrase_warnings
 
 
 def _assemble(collected: _Collected, overlays: list[str]) -> Manual:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.model import Domain, Group, Parameter, Program, Question
+from knowledge.phrases import ProgramPhrases
 from knowledge.rules import Answer, Context, Decider, Decision, Rule, compile_decider, referenced
 
 DEFAULT_DIR = Path(__file__).parent / "manual"
@@ -29,6 +30,8 @@ class Manual:
     ask_if: dict[str, Rule] = field(default_factory=dict)
     implied: dict[str, list[tuple[Rule, Any]]] = field(default_factory=dict)
     overlays: list[str] = field(default_factory=list)
+    # Situations and abbreviations (phrases.yaml) of programmes in this manual, by programme id.
+    phrases: dict[str, ProgramPhrases] = field(default_factory=dict)
     # Caches for questioning, which decides the same rules over the same figures at every step. They
     # assume what the loader guarantees: a loaded manual is not changed. Rules are cached by id; the
     # entry holds the rule, so its id cannot be reused by another object while cached.
