@@ -76,7 +76,8 @@ def test_mistakes_are_errors_at_their_line(tmp_path: Path, text: str, line: int,
 
 
 def test_an_overlay_adds_phrases_to_a_national_programme(tmp_path: Path) -> None:
-    root = _minimal_with(tmp_path, "phrases:\n  - program: basic_pension\n    situations: [나이가 들었어요]\n")
+    text = "phrases:\n  - program: basic_pension\n    situations: [나이가 들었어요]\n"
+    root = _minimal_with(tmp_path, text)
     overlay = tmp_path / "district"
     overlay.mkdir()
     (overlay / "phrases.yaml").write_text(
