@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bench import encoders as bench_encoders
 from bench import load_profiles
 from bench import questions as bench_questions
 from bench import screening as bench_screening
@@ -66,6 +67,17 @@ def test_search_bench_options(capsys: pytest.CaptureFixture[str]) -> None:
     pending = _run(bench_search.main, argv, capsys)
     assert "childcare_fee" in pending["pending_programmes"]
     assert pending["latency"]["programs"] > result["latency"]["programs"]
+
+
+def test_encoders_bench(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "encoders.json"
+    result = _run(bench_encoders.main, ["--json", "--repeat", "1", "--out", str(out)], capsys)
+    assert result["encoder"] == "use-multilingual-v3"
+    keys = {"package_mb", "load_ms", "build_ms", "texts", "query_encode", "semantic", "fused"}
+    assert result.keys() >= keys
+    assert result["query_encode"].keys() >= TIMING_KEYS
+    assert 0.0 <= result["fused"]["all"]["top1"] <= result["fused"]["all"]["top3"] <= 1.0
+    assert json.loads(out.read_text(encoding="utf-8"))["encoders"]["use"] == result
 
 
 def test_screening_bench(capsys: pytest.CaptureFixture[str]) -> None:

@@ -76,7 +76,9 @@ def test_a_request_for_a_person_is_answered_with_a_person(finder: Finder) -> Non
     ("지아센", "local_children_center"),
     ("긴복", "emergency_welfare"),
 ])
-def test_names_typos_initials_and_abbreviations_are_confident(finder: Finder, query: str, expected: str) -> None:
+def test_names_typos_initials_and_abbreviations_are_confident(
+    finder: Finder, query: str, expected: str
+) -> None:
     found = finder.find(query)
     assert found.confident, found.signals
     assert ids(found.results)[0] == expected
@@ -106,7 +108,9 @@ def test_a_shared_word_is_a_question_not_an_answer(finder: Finder) -> None:
 
 
 @pytest.mark.parametrize("query", ["여권 재발급은 어디서 해요", "선거 투표소가 어디예요", "감사합니다"])
-def test_nothing_close_lists_nothing_and_offers_the_domains(finder: Finder, manual: Manual, query: str) -> None:
+def test_nothing_close_lists_nothing_and_offers_the_domains(
+    finder: Finder, manual: Manual, query: str
+) -> None:
     found = finder.find(query)
     assert not found.confident
     assert found.results == []
@@ -163,7 +167,7 @@ class _Letters:
                 if "a" <= ch <= "z":
                     out[row, ord(ch) - 97] += 1
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
+        return (out / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def test_a_programme_scores_its_closest_text(manual: Manual) -> None:
