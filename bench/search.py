@@ -11,6 +11,7 @@ printed, so nobody is tempted to fix them one by one.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from collections import defaultdict
@@ -292,6 +293,7 @@ def latency_lexical(manual: Manual, queries: list[str], repeat: int, warmup: int
 
 def run(manual: Manual, sets: list[str], size: int = 5000, repeat: int = 20, lexical_only: bool = False,
         pending: bool = False, calibrate: bool = False) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     if pending:
         manual = with_pending(manual)
     start = time.perf_counter_ns()
@@ -327,6 +329,8 @@ def run(manual: Manual, sets: list[str], size: int = 5000, repeat: int = 20, lex
         "latency_synthetic_lexical": synthetic,
         "targets": TARGETS,
         "met": met,
+        # Other work on this shared 2-core machine inflates p99: the 1-minute load average around the run.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     if calibrate and "tuning" in loaded:
         result["calibration"] = calibration(finder, manual, loaded["tuning"])

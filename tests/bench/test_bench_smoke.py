@@ -33,6 +33,7 @@ def test_search_bench(capsys: pytest.CaptureFixture[str]) -> None:
     result = _run(bench_search.main, ["--json", "--size", "60", "--repeat", "1"], capsys)
     assert result["benchmark"] == "search"
     top = {"engine", "encoder", "sets", "latency", "latency_synthetic_lexical", "targets", "met"}
+    top.add("load_average")
     assert top <= result.keys()
     assert result["engine"] == "fused" and result["encoder"]
     assert set(result["sets"]) == {"tuning", "heldout"}
