@@ -211,21 +211,31 @@ def cmd_search(
     settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    from knowledge.search import SearchIndex, results_json
+    from knowledge.finder import Finder, SuggestionKind
 
     manual = load_or_report(*manual_dirs(settings, args.manual, args.local), err)
     if manual is None:
         return 1
-    index = SearchIndex.build(manual)
-    hits = index.search(" ".join(args.query), limit=args.limit, cutoff=settings.search_cutoff)
+    found = Finder.build(manual).find(" ".join(args.query), limit=args.limit)
     if args.json:
-        json.dump(results_json(hits), out, ensure_ascii=False)
+        json.dump(found.as_json(), out, ensure_ascii=False)
         out.write("\n")
         return 0
     lang = Lang.parse(args.lang)
-    if not hits:
-        print("찾는 사업이 없어요." if lang == Lang.KO else "No programme matches.", file=out)
-    for hit in hits:
+    ko = lang == Lang.KO
+    suggestion = found.suggestion
+    if suggestion is not None and suggestion.kind == SuggestionKind.HUMAN:
+        print("담당자와 직접 상담하실 수 있게 연결해 드릴게요 (보건복지상담센터 ☎129)." if ko
+              else "We will put you in touch with a person (Health and Welfare Call Centre ☎129).", file=out)
+        return 0
+    if not found.results:
+        print("찾는 사업이 없어요." if ko else "No programme matches.", file=out)
+    elif not found.confident:
+        print("확실하지 않아요. 이 중에 있나요?" if ko else "Not sure. Is it one of these?", file=out)
+    for hit in found.results:
         program = manual.programs[hit.program_id]
         print(f"{hit.score:5.1f}  {program.name.get(lang)} [{hit.program_id}]", file=out)
+    if suggestion is not None and suggestion.kind == SuggestionKind.DOMAINS:
+        names = ", ".join(manual.domains[d].name.get(lang) for d in suggestion.domains)
+        print(("분야에서 찾아보세요: " if ko else "Browse by area: ") + names, file=out)
     return 0

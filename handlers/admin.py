@@ -7,9 +7,9 @@ from html import escape
 from casework.model import AccessAction, label
 from handlers.callbacks import Action, build
 from handlers.render import Msg
-from knowledge.answers import answer_label, show_answer
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from knowledge.answers import answer_label, show_answer
 from storage import needs as needs_repo
 from storage import repo
 from storage.models import Role

@@ -9,8 +9,8 @@ from app.consult import Ask, Done, QuickCheck, Scope
 from handlers.callbacks import Action, build
 from knowledge.answers import answer_label, person_label, show_answer
 from knowledge.manual import Manual
-from knowledge.screener import Status, Verdict
 from knowledge.model import Program, Question, QuestionType
+from knowledge.screener import Status, Verdict
 from knowledge.text import Lang
 
 __all__ = ["build"]

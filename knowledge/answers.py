@@ -148,7 +148,7 @@ def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
 def _handle_label(manual: Manual, handle: str, lang: Lang | str) -> str:
     relation = handle.rstrip("0123456789")
     groups = {"self": ("본인", "self"), "couple": ("부부", "couple"), "household": ("가구", "household")}
-    if relation in groups and relation != "self" or handle in groups:
+    if (relation in groups and relation != "self") or handle in groups:
         return pick(lang, *groups.get(handle, groups.get(relation, (handle, handle))))
     return person_label(manual, handle, relation, lang)
 

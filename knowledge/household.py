@@ -345,13 +345,13 @@ def _read_key(
         if message:
             draft.problem(message)
         return
-    if key == "deposit" or key.startswith("property.") and key.removeprefix("property.") in MONEY:
+    if key == "deposit" or (key.startswith("property.") and key.removeprefix("property.") in MONEY):
         message = check_value(person_specs[key.removeprefix("property.")], value, key, None)
         if message:
             draft.problem(message)
         return
     head, _, attr = key.partition(".")
-    if head in GROUPS and attr in MEASURES or _relation_of(head) is not None and attr in MEASURES:
+    if (head in GROUPS and attr in MEASURES) or (_relation_of(head) is not None and attr in MEASURES):
         message = check_value(person_specs[MEASURES[attr][0]], value, key, None)
         if message:
             draft.problem(message)
@@ -840,7 +840,7 @@ def fact_type(manual: Manual, key: str) -> FactType | None:
     """The type a fact's value has, for facts with one (version 1 ids and structure: None)."""
     if key in manual.facts_household:
         return manual.facts_household[key].type
-    if key == "deposit" or key.startswith("property.") and key.removeprefix("property.") in MONEY:
+    if key == "deposit" or (key.startswith("property.") and key.removeprefix("property.") in MONEY):
         return FactType.MONEY
     head, _, attr = key.partition(".")
     if attr in MEASURES and (head in GROUPS or _relation_of(head) is not None):

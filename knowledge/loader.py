@@ -24,6 +24,7 @@ from knowledge.model import (
     Question,
     Unit,
 )
+from knowledge.phrases import ProgramPhrases
 from knowledge.rules import Leaf, RuleError, formula, leaves, parse_rule
 from knowledge.screener import CompileErrors, Screener
 from knowledge.yamlsrc import Issue, Loc, Source, load_yaml
@@ -38,7 +39,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "computed": Computed,
 }
 # Sections other files own: `cases` (tests beside an overlay's programmes), `phrases` (search).
-IGNORED_SECTIONS = ("cases", "phrases")
+IGNORED_SECTIONS = ("cases",)
 SINGULAR = {
     "domains": "domain",
     "groups": "group",
@@ -73,6 +74,7 @@ class _Collected:
     issues: list[Issue] = field(default_factory=list)
     facts: FactVocabulary | None = None
     facts_item: _Item | None = None
+    phrases: list[_Item] = field(default_factory=list)
 
 
 def _format_error(err: Any) -> str:
@@ -144,10 +146,12 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
     if section == "facts":
         _read_facts(source, entries, layer, out)
         return
+    if section == "phrases":
+        _read_phrases(source, entries, layer, out)
+        return
     if section not in SECTIONS:
-        out.issues.append(
-            source.issue((section,), f"unknown section '{section}' (expected {', '.join(SECTIONS)})")
-        )
+        expected = ", ".join([*SECTIONS, "facts", "phrases"])
+        out.issues.append(source.issue((section,), f"unknown section '{section}' (expected {expected})"))
         return
     if not isinstance(entries, list):
         out.issues.append(source.issue((section,), f"'{section}' must be a list"))
@@ -181,6 +185,51 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
         if section == "programs" and layer is not None:
             model = model.model_copy(update={"local": layer})
         out.items[section][ident] = _Item(model, source, loc, layer)
+
+
+def _read_phrases(source: Source, entries: Any, layer: str | None, out: _Collected) -> None:
+    """Situations and abbreviations; which programmes they name is checked once all files are read."""
+    if not isinstance(entries, list):
+        out.issues.append(source.issue(("phrases",), "'phrases' must be a list"))
+        return
+    seen: dict[str, _Item] = {it.model.program: it for it in out.phrases if it.layer == layer}
+    for i, raw in enumerate(entries):
+        loc: Loc = ("phrases", i)
+        try:
+            model = ProgramPhrases.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = f"'{raw['program']}': " if isinstance(raw, dict) and "program" in raw else ""
+                message = f"phrases[{i}] {name}{_format_error(err)}"
+                out.issues.append(source.issue((*loc, *err["loc"]), message))
+            continue
+        first = seen.get(model.program)
+        if first is not None:
+            out.issues.append(source.issue(
+                (*loc, "program"),
+                f"phrases for '{model.program}' listed twice (first at {first.source.file}:"
+                f"{first.source.line(first.loc)})",
+            ))
+            continue
+        seen[model.program] = item = _Item(model, source, loc, layer)
+        out.phrases.append(item)
+
+
+def _attach_phrases(man: Manual, collected: _Collected) -> list[Issue]:
+    """Phrases of programmes in the manual, merged across layers; a warning for any other programme."""
+    warnings = []
+    for item in collected.phrases:
+        phrases: ProgramPhrases = item.model
+        if phrases.program not in man.programs:
+            warnings.append(item.source.issue(
+                (*item.loc, "program"),
+                f"phrases for programme '{phrases.program}', not in the manual (ignored until it is)",
+                "warning",
+            ))
+            continue
+        known = man.phrases.get(phrases.program)
+        man.phrases[phrases.program] = phrases if known is None else known.merged(phrases)
+    return warnings
 
 
 def _entry_id(raw: Any) -> str:
@@ -248,7 +297,8 @@ def load_manual(
         issues += _cross_check(man, collected, locs)
     if any(i.severity == "error" for i in issues):
         raise ManualError([i for i in issues if i.severity == "error"])
-    return man, _warnings(man, collected, today or dt.date.today())
+    phrase_warnings = _attach_phrases(man, collected)
+    return man, _warnings(man, collected, today or dt.date.today()) + phrase_warnings
 
 
 def _assemble(collected: _Collected, overlays: list[str]) -> tuple[Manual, dict[int, Loc], list[Issue]]:
@@ -423,9 +473,7 @@ def _calls(node: E.Node) -> list[E.Call]:
             stack.extend(n.args)
         elif isinstance(n, E.Bin | E.Cmp):
             stack.extend((n.a, n.b))
-        elif isinstance(n, E.Neg | E.Not):
-            stack.append(n.a)
-        elif isinstance(n, E.In):
+        elif isinstance(n, E.Neg | E.Not) or isinstance(n, E.In):
             stack.append(n.a)
         elif isinstance(n, E.Logic):
             stack.extend(n.items)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from knowledge import expr as E
 from knowledge.model import Computed, Domain, FactSpec, Group, Parameter, Program, Question, Unit
+from knowledge.phrases import ProgramPhrases
 from knowledge.rules import Rule
 
 DEFAULT_DIR = Path(__file__).parent / "manual"
@@ -29,6 +30,8 @@ class Manual:
     computed_rules: dict[str, E.Node] = field(default_factory=dict)
     ask_if: dict[str, E.Node] = field(default_factory=dict)
     overlays: list[str] = field(default_factory=list)
+    # Situations and abbreviations (phrases.yaml) of programmes in this manual, by programme id.
+    phrases: dict[str, ProgramPhrases] = field(default_factory=dict)
 
     def programs_in(self, domain: str | None) -> list[str]:
         return [p.id for p in self.programs.values() if domain is None or p.domain == domain]

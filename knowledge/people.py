@@ -16,8 +16,8 @@ from typing import Protocol
 from knowledge.household import MEMBERS, Household, Person
 from knowledge.values import (
     INF,
-    NO_DEPS,
     NO,
+    NO_DEPS,
     YES,
     Cat,
     Num,

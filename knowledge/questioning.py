@@ -222,9 +222,7 @@ def _walk(node: Any) -> list[Any]:
             stack.extend(n.args)
         elif isinstance(n, E.Bin | E.Cmp):
             stack.extend((n.a, n.b))
-        elif isinstance(n, E.Neg | E.Not):
-            stack.append(n.a)
-        elif isinstance(n, E.In):
+        elif isinstance(n, E.Neg | E.Not) or isinstance(n, E.In):
             stack.append(n.a)
         elif isinstance(n, E.Logic):
             stack.extend(n.items)

@@ -26,7 +26,7 @@ from knowledge.household import MEMBERS, FactsError, Household, Person, build
 from knowledge.manual import Manual
 from knowledge.rules import AllOf, AnyOf, Hit, Leaf, NotR, Reason, Result, Rule, combine
 from knowledge.text import Lang, josa, pick
-from knowledge.values import INF, NO_DEPS, Cat, Num, Tri, Truth, Value, any_of, negate
+from knowledge.values import INF, NO_DEPS, Cat, Num, Tri, Truth, Value, any_of
 from knowledge.wording import Wording
 
 
@@ -479,4 +479,4 @@ def questions_for_facts(
     )
 
 
-__all__ = ["INF", "NO_DEPS", "Screener", "ScreenRun", "Status", "Verdict"]
+__all__ = ["INF", "NO_DEPS", "ScreenRun", "Screener", "Status", "Verdict"]

@@ -388,6 +388,9 @@ class SearchIndex:
                 add(keyword, n, KEYWORD_WEIGHT)
             for synonym in program.synonyms:
                 add(synonym, n, SYNONYM_WEIGHT)
+            phrases = manual.phrases.get(program.id)
+            for abbreviation in phrases.abbreviations if phrases is not None else ():
+                add(abbreviation, n, SYNONYM_WEIGHT)  # 에바, 청내저: officials' names for the programme
             for name in domain_names.get(program.domain, ()):
                 categories.update(add(name, n, CATEGORY_WEIGHT))
             for group in program.groups:

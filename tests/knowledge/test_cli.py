@@ -537,6 +537,23 @@ def test_search_on_a_broken_manual_exits_1(capsys: pytest.CaptureFixture[str], t
     assert err.strip() == UNKNOWN_NAME
 
 
+def test_search_json_says_whether_it_is_sure(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "회사에서", "잘렸어요", "--json", "--limit", "3")
+    assert code == 0
+    found = json.loads(out)
+    assert {r["id"] for r in found["results"]} & {"emergency_welfare", "national_employment_support"}
+    assert all(set(r) == {"id", "score"} for r in found["results"])
+    assert isinstance(found["confident"], bool)
+
+
+def test_search_offers_a_person_and_domains(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "상담원", "연결해", "주세요")
+    assert code == 0 and "129" in out
+    code, out, _ = run(capsys, "search", "선거", "투표소가", "어디예요", "--lang", "en")
+    assert code == 0
+    assert "No programme matches." in out and "Browse by area:" in out
+
+
 def test_bot_main_returns_the_exit_code(tmp_path: Path) -> None:
     assert bot.main(["validate", "--manual", str(broken_manual(tmp_path))]) == 1
     assert bot.main(["screen", "--answers", write_answers(tmp_path, {"agee": 1})]) == 1

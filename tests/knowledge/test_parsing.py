@@ -20,9 +20,9 @@ from knowledge.parsing import (
     parse_bool,
     parse_int,
     parse_int_list,
+    parse_money,
     parse_who,
     parse_who_answer,
-    parse_money,
     read_money,
 )
 
