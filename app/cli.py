@@ -92,7 +92,9 @@ def screen_json(
 def _said_once(v: Verdict, manual: Manual, lang: Lang) -> list[str]:
     lines = [f"      {MARK[outcome.value]} {text}" for outcome, text in v.explained(lang)]
     if v.missing:
-        lines.append(f"      → {'더 알아야 할 것' if lang == Lang.KO else 'still needed'}: {', '.join(v.missing)}")
+        lines.append(
+            f"      → {'더 알아야 할 것' if lang == Lang.KO else 'still needed'}: {', '.join(v.missing)}"
+        )
     return lines
 
 
@@ -117,7 +119,11 @@ def screen_text(
         lines.append(f"{ICON[status]} {HEADING[status][0 if ko else 1]} ({len(group)})")
         for v in group:
             program = manual.programs[v.program]
-            caution = (" ⚠ 확인 필요한 수치 포함" if ko else " ⚠ includes figures to verify") if program.verify else ""
+            caution = (
+                (" ⚠ 확인 필요한 수치 포함" if ko else " ⚠ includes figures to verify")
+                if program.verify
+                else ""
+            )
             instead = ""
             if v.instead:
                 other = manual.programs[v.instead].name.get(lang)
@@ -225,8 +231,12 @@ def cmd_search(
     ko = lang == Lang.KO
     suggestion = found.suggestion
     if suggestion is not None and suggestion.kind == SuggestionKind.HUMAN:
-        print("담당자와 직접 상담하실 수 있게 연결해 드릴게요 (보건복지상담센터 ☎129)." if ko
-              else "We will put you in touch with a person (Health and Welfare Call Centre ☎129).", file=out)
+        print(
+            "담당자와 직접 상담하실 수 있게 연결해 드릴게요 (보건복지상담센터 ☎129)."
+            if ko
+            else "We will put you in touch with a person (Health and Welfare Call Centre ☎129).",
+            file=out,
+        )
         return 0
     if not found.results:
         print("찾는 사업이 없어요." if ko else "No programme matches.", file=out)

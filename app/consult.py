@@ -190,7 +190,13 @@ def _contradiction(screener: Screener, c: ConsultationRow) -> str | None:
 
 
 def _record(
-    s: Session, screener: Screener, c: ConsultationRow, qid: str, value: Any, outcome: QuestionOutcome, lang: Lang
+    s: Session,
+    screener: Screener,
+    c: ConsultationRow,
+    qid: str,
+    value: Any,
+    outcome: QuestionOutcome,
+    lang: Lang,
 ) -> Ask | Done:
     """Store an answer and go on; an answer that contradicts earlier ones is refused and asked again."""
     before = dict(c.answers)
@@ -202,7 +208,9 @@ def _record(
         from knowledge.parsing import message
 
         error = message("contradiction", lang)
-        return _saved(s, c, Ask(ask.consultation, ask.question, ask.number, ask.selected, error, ask.fails, ask.people))
+        return _saved(
+            s, c, Ask(ask.consultation, ask.question, ask.number, ask.selected, error, ask.fails, ask.people)
+        )
     steps.record_answer(c, qid, value, outcome)
     return _saved(s, c, advance(screener, c))
 
@@ -259,7 +267,9 @@ def untoggle(s: Session, screener: Screener, c: ConsultationRow, qid: str) -> As
     return _saved(s, c, current(screener, c))
 
 
-def finish_multi(s: Session, screener: Screener, c: ConsultationRow, qid: str, lang: Lang = Lang.KO) -> Ask | Done | Stale:
+def finish_multi(
+    s: Session, screener: Screener, c: ConsultationRow, qid: str, lang: Lang = Lang.KO
+) -> Ask | Done | Stale:
     selected = list(c.pending.get("selected", []))
     return answer_value(s, screener, c, qid, selected, lang)
 

@@ -79,8 +79,10 @@ def measure(manual: Manual, encoder_name: str, repeat: int = 3) -> dict[str, Any
     build_ms = (time.perf_counter_ns() - start) / 1e6
     finder = Finder.build(manual, encoder)
     queries = [q for q in load_queries(QUERIES) if q.kind != "none" and set(q.ids) & set(manual.programs)]
-    counts: dict[str, dict[str, list[int]]] = {"semantic": defaultdict(lambda: [0, 0, 0]),
-                                               "fused": defaultdict(lambda: [0, 0, 0])}
+    counts: dict[str, dict[str, list[int]]] = {
+        "semantic": defaultdict(lambda: [0, 0, 0]),
+        "fused": defaultdict(lambda: [0, 0, 0]),
+    }
     for query in queries:
         accepted = set(query.ids)
         ranked = sorted(semantic.scores(query.q).items(), key=lambda kv: -kv[1])
@@ -117,13 +119,16 @@ def measure(manual: Manual, encoder_name: str, repeat: int = 3) -> dict[str, Any
 
 
 def human(result: dict[str, Any]) -> str:
-    lines = [f"{result['encoder']}: package {result['package_mb']} MB, load {result['load_ms']} ms, "
-             f"{result['texts']} texts embedded in {result['build_ms']} ms, one query p50 "
-             f"{result['query_encode']['p50_ms']} ms p99 {result['query_encode']['p99_ms']} ms"]
+    lines = [
+        f"{result['encoder']}: package {result['package_mb']} MB, load {result['load_ms']} ms, "
+        f"{result['texts']} texts embedded in {result['build_ms']} ms, one query p50 "
+        f"{result['query_encode']['p50_ms']} ms p99 {result['query_encode']['p99_ms']} ms"
+    ]
     for engine in ("semantic", "fused"):
-        lines.append(f"  {engine}: " + ", ".join(
-            f"{k} {v['top1']:.0%}/{v['top3']:.0%}" for k, v in result[engine].items()
-        ))
+        lines.append(
+            f"  {engine}: "
+            + ", ".join(f"{k} {v['top1']:.0%}/{v['top3']:.0%}" for k, v in result[engine].items())
+        )
     return "\n".join(lines)
 
 

@@ -114,7 +114,9 @@ def answer_for(manual: Manual, question: Question, facts: dict[str, Any], as_of:
         return [h for h, p in _people(facts)[1:] if _matches(p.get(question.attr), question.chosen)]
     if question.sets:
         # An answer that stands for facts: the one whose facts hold for this household, else the other.
-        values = {f: fact_value(manual, facts, f, as_of) for implied in question.sets.values() for f in implied}
+        values = {
+            f: fact_value(manual, facts, f, as_of) for implied in question.sets.values() for f in implied
+        }
         if any(v is None for v in values.values()):
             return None  # the household does not say: "don't know"
         for answer, implied in question.sets.items():

@@ -42,7 +42,9 @@ def simulate(screener: Screener, household: Household, as_of: dt.date) -> tuple[
 
 
 class _Search:
-    def __init__(self, screener: Screener, household: Household, as_of: dt.date, targets: set[str], limit: int):
+    def __init__(
+        self, screener: Screener, household: Household, as_of: dt.date, targets: set[str], limit: int
+    ):
         self.screener = screener
         self.household = household
         self.as_of = as_of
@@ -113,7 +115,10 @@ class _Search:
                     exact[0] = False
                     return
                 self.nodes += 1
-                still = [(pid, tuple(q for q in helpful if q not in excluded)) for pid, helpful in self.open_programmes(chosen)]
+                still = [
+                    (pid, tuple(q for q in helpful if q not in excluded))
+                    for pid, helpful in self.open_programmes(chosen)
+                ]
                 if not still:
                     best[0] = len(chosen)
                     return
@@ -227,8 +232,10 @@ def run(
 
 def human(result: dict[str, Any]) -> str:
     lines = [
-        f"{result['households']} households, {result['programs']} programmes, question bank {result['question_bank']}",
-        f"asked: average {result['avg_asked']} (target ≤ {result['target_avg_asked']}), max {result['max_asked']}",
+        f"{result['households']} households, {result['programs']} programmes, "
+        f"question bank {result['question_bank']}",
+        f"asked: average {result['avg_asked']} (target ≤ {result['target_avg_asked']}), "
+        f"max {result['max_asked']}",
         f"least possible: average {result['avg_lower_bound']}; ratio average {result['avg_ratio']}"
         f" (target ≤ {result['target_ratio']}), max {result['max_ratio']}"
         + ("" if result["all_bounds_exact"] else " — some bounds not exact (node limit)"),

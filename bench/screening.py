@@ -27,7 +27,9 @@ TARGET_P99_MS = 3.0
 FIRST_ANSWERS = ("age", "members", "household_income")
 
 
-def answer_sets(manual: Manual, households: list[Household], as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+def answer_sets(
+    manual: Manual, households: list[Household], as_of: dt.date
+) -> dict[str, list[dict[str, Any]]]:
     return {
         "complete": [h.facts for h in households],
         "partial": [{q: fact_value(manual, h.facts, q, as_of) for q in FIRST_ANSWERS} for h in households],
@@ -81,7 +83,9 @@ def human(result: dict[str, Any]) -> str:
     lines = [f"{result['programs']} programmes, {result['households']} households, {result['repeat']} passes"]
     for name in ("complete", "partial", "empty", "next_question_partial"):
         r = result[name]
-        lines.append(f"  {name:<22} p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms  max {r['max_ms']:.3f} ms")
+        lines.append(
+            f"  {name:<22} p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms  max {r['max_ms']:.3f} ms"
+        )
     lines.append(
         f"target median ≤ {result['target_median_ms']} ms, p99 ≤ {result['target_p99_ms']} ms: "
         + ("met" if result["met"] else "NOT met")

@@ -122,10 +122,15 @@ def accuracy(
             for kind, (n, t1, t3) in sorted(counts.items())
         },
         "none": {
-            "n": none_n, "not_confident": none_ok, "share": _share(none_ok, none_n), "human": none_human
+            "n": none_n,
+            "not_confident": none_ok,
+            "share": _share(none_ok, none_n),
+            "human": none_human,
         },
         "confident": {
-            "n": confident, "right": confident_right, "precision": _share(confident_right, confident),
+            "n": confident,
+            "right": confident_right,
+            "precision": _share(confident_right, confident),
             "coverage": _share(confident, evaluated),
         },
     }
@@ -136,8 +141,12 @@ def accuracy(
 
 def _failure(query: LabelledQuery, found: Found, within3: bool) -> dict[str, Any]:
     return {
-        "q": query.q, "kind": query.kind, "ids": list(query.ids), "confident": found.confident,
-        "got": [[h.program_id, h.score] for h in found.results], "top3": within3,
+        "q": query.q,
+        "kind": query.kind,
+        "ids": list(query.ids),
+        "confident": found.confident,
+        "got": [[h.program_id, h.score] for h in found.results],
+        "top3": within3,
     }
 
 
@@ -166,10 +175,16 @@ def calibration(finder: Finder, manual: Manual, queries: list[LabelledQuery]) ->
                 answerable += 1
                 n += conf
                 right += conf and first
-            table.append({
-                "fused_top": top, "fused_margin": margin, "confident": n,
-                "precision": _share(right, n), "coverage": _share(n, answerable), "none_confident": none_conf,
-            })
+            table.append(
+                {
+                    "fused_top": top,
+                    "fused_margin": margin,
+                    "confident": n,
+                    "precision": _share(right, n),
+                    "coverage": _share(n, answerable),
+                    "none_confident": none_conf,
+                }
+            )
     return table
 
 
@@ -183,41 +198,82 @@ def with_pending(manual: Manual) -> Manual:
     for pid, (domain, ko, en) in PENDING.items():
         if pid in programs or domain not in manual.domains:
             continue
-        programs[pid] = template.model_copy(update={
-            "id": pid, "name": Text(ko=ko, en=en), "domain": domain, "summary": Text(ko=ko, en=en),
-            "keywords": [], "synonyms": [], "order": len(programs),
-        })
-    loaded = Manual(domains=manual.domains, groups=manual.groups, questions=manual.questions,
-                    parameters=manual.parameters, programs=programs, rules=manual.rules)
+        programs[pid] = template.model_copy(
+            update={
+                "id": pid,
+                "name": Text(ko=ko, en=en),
+                "domain": domain,
+                "summary": Text(ko=ko, en=en),
+                "keywords": [],
+                "synonyms": [],
+                "order": len(programs),
+            }
+        )
     # The loader set the stand-ins' phrases aside (their programmes were absent); attach them as it
     # will once the real entries land.
-    loaded.phrases = {**manual.phrases, **_pending_phrases(set(PENDING) - set(manual.programs))}
-    return loaded
+    return Manual(
+        domains=manual.domains,
+        groups=manual.groups,
+        questions=manual.questions,
+        parameters=manual.parameters,
+        programs=programs,
+        rules=manual.rules,
+        phrases={**manual.phrases, **_pending_phrases(set(PENDING) - set(manual.programs))},
+    )
 
 
 def _pending_phrases(ids: set[str]) -> dict[str, ProgramPhrases]:
     data = yaml.safe_load((DEFAULT_DIR / "phrases.yaml").read_text(encoding="utf-8"))
     return {
         entry["program"]: ProgramPhrases.model_validate(entry)
-        for entry in data["phrases"] if entry["program"] in ids
+        for entry in data["phrases"]
+        if entry["program"] in ids
     }
 
 
 _REGIONS = (
-    ("종로구", "Jongno"), ("마포구", "Mapo"), ("강남구", "Gangnam"), ("관악구", "Gwanak"),
-    ("노원구", "Nowon"), ("수원시", "Suwon"), ("성남시", "Seongnam"), ("고양시", "Goyang"),
-    ("부천시", "Bucheon"), ("인천 연수구", "Yeonsu"), ("부산 해운대구", "Haeundae"),
+    ("종로구", "Jongno"),
+    ("마포구", "Mapo"),
+    ("강남구", "Gangnam"),
+    ("관악구", "Gwanak"),
+    ("노원구", "Nowon"),
+    ("수원시", "Suwon"),
+    ("성남시", "Seongnam"),
+    ("고양시", "Goyang"),
+    ("부천시", "Bucheon"),
+    ("인천 연수구", "Yeonsu"),
+    ("부산 해운대구", "Haeundae"),
     ("대구 수성구", "Suseong"),
-    ("광주 북구", "Buk-gu Gwangju"), ("대전 유성구", "Yuseong"), ("울산 남구", "Nam-gu Ulsan"),
-    ("세종시", "Sejong"), ("춘천시", "Chuncheon"), ("청주시", "Cheongju"), ("전주시", "Jeonju"),
-    ("포항시", "Pohang"), ("창원시", "Changwon"), ("제주시", "Jeju"), ("거제시", "Geoje"),
-    ("파주시", "Paju"), ("원주시", "Wonju"), ("순천시", "Suncheon"), ("안동시", "Andong"),
+    ("광주 북구", "Buk-gu Gwangju"),
+    ("대전 유성구", "Yuseong"),
+    ("울산 남구", "Nam-gu Ulsan"),
+    ("세종시", "Sejong"),
+    ("춘천시", "Chuncheon"),
+    ("청주시", "Cheongju"),
+    ("전주시", "Jeonju"),
+    ("포항시", "Pohang"),
+    ("창원시", "Changwon"),
+    ("제주시", "Jeju"),
+    ("거제시", "Geoje"),
+    ("파주시", "Paju"),
+    ("원주시", "Wonju"),
+    ("순천시", "Suncheon"),
+    ("안동시", "Andong"),
     ("김해시", "Gimhae"),
 )
 _SUFFIXES = (
-    ("추가지원", "top-up"), ("특별지원", "special support"), ("바우처", "voucher"), ("지원사업", "programme"),
-    ("플러스", "plus"), ("확대사업", "extension"), ("서비스", "service"), ("행복나눔", "sharing"),
-    ("희망드림", "hope"), ("든든지원", "support"), ("안심사업", "safety net"), ("우리동네", "neighbourhood"),
+    ("추가지원", "top-up"),
+    ("특별지원", "special support"),
+    ("바우처", "voucher"),
+    ("지원사업", "programme"),
+    ("플러스", "plus"),
+    ("확대사업", "extension"),
+    ("서비스", "service"),
+    ("행복나눔", "sharing"),
+    ("희망드림", "hope"),
+    ("든든지원", "support"),
+    ("안심사업", "safety net"),
+    ("우리동네", "neighbourhood"),
 )
 _SYLLABLES = (
     "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추"
@@ -258,17 +314,27 @@ def synthetic_manual(manual: Manual, size: int = 5000, seed: int = SEED) -> Manu
         keywords += [_invented_word(rng) for _ in range(rng.randint(1, 3))]
         synonyms = [w for w in base.synonyms if rng.random() < 0.5] + [_invented_word(rng)]
         pid = f"{base.id}_{n:05d}"
-        programs[pid] = base.model_copy(update={
-            "id": pid,
-            "name": Text(ko=f"{region_ko} {base.name.ko} {suffix_ko} {n}호",
-                         en=f"{region_en} {base.name.en} {suffix_en} no. {n}"),
-            "keywords": keywords,
-            "synonyms": synonyms,
-            "local": "synthetic",
-            "order": len(programs),
-        })
-    return Manual(domains=manual.domains, groups=manual.groups, questions=manual.questions,
-                  parameters=manual.parameters, programs=programs, rules=manual.rules)
+        programs[pid] = base.model_copy(
+            update={
+                "id": pid,
+                "name": Text(
+                    ko=f"{region_ko} {base.name.ko} {suffix_ko} {n}호",
+                    en=f"{region_en} {base.name.en} {suffix_en} no. {n}",
+                ),
+                "keywords": keywords,
+                "synonyms": synonyms,
+                "local": "synthetic",
+                "order": len(programs),
+            }
+        )
+    return Manual(
+        domains=manual.domains,
+        groups=manual.groups,
+        questions=manual.questions,
+        parameters=manual.parameters,
+        programs=programs,
+        rules=manual.rules,
+    )
 
 
 # ---------------------------------------------------------------- latency
@@ -287,13 +353,24 @@ def latency_lexical(manual: Manual, queries: list[str], repeat: int, warmup: int
     calls = [lambda q=q: index.search(q) for q in queries]
     stats = summarise_ns(time_calls(calls, repeat, warmup))
     return {
-        "programs": len(manual.programs), "terms": index.size, "build_ms": round(build_ns / 1e6, 2), **stats
+        "programs": len(manual.programs),
+        "terms": index.size,
+        "build_ms": round(build_ns / 1e6, 2),
+        **stats,
     }
 
 
-def run(manual: Manual, sets: list[str], size: int = 5000, repeat: int = 20, lexical_only: bool = False,
-        pending: bool = False, calibrate: bool = False) -> dict[str, Any]:
+def run(
+    manual: Manual,
+    sets: list[str],
+    size: int = 5000,
+    repeat: int = 20,
+    lexical_only: bool = False,
+    pending: bool = False,
+    calibrate: bool = False,
+) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
+    stand_ins = sorted(set(PENDING) - set(manual.programs)) if pending else []
     if pending:
         manual = with_pending(manual)
     start = time.perf_counter_ns()
@@ -323,7 +400,7 @@ def run(manual: Manual, sets: list[str], size: int = 5000, repeat: int = 20, lex
         "benchmark": "search",
         "engine": "lexical" if lexical_only else "fused",
         "encoder": None if lexical_only or finder.semantic is None else finder.semantic.encoder_name,
-        "pending_programmes": sorted(set(PENDING) & set(manual.programs)) if pending else [],
+        "pending_programmes": stand_ins,
         "sets": result_sets,
         "latency": shipped,
         "latency_synthetic_lexical": synthetic,
@@ -338,9 +415,14 @@ def run(manual: Manual, sets: list[str], size: int = 5000, repeat: int = 20, lex
 
 
 def human(result: dict[str, Any]) -> str:
-    lines = [f"engine: {result['engine']} ({result['encoder'] or 'words only'})"
-             + (f", with stand-ins for {len(result['pending_programmes'])} pending programmes"
-                if result["pending_programmes"] else "")]
+    lines = [
+        f"engine: {result['engine']} ({result['encoder'] or 'words only'})"
+        + (
+            f", with stand-ins for {len(result['pending_programmes'])} pending programmes"
+            if result["pending_programmes"]
+            else ""
+        )
+    ]
     for name, acc in result["sets"].items():
         none, conf = acc["none"], acc["confident"]
         lines += [
@@ -348,7 +430,8 @@ def human(result: dict[str, Any]) -> str:
             f"({acc['skipped_missing_programs']} need a programme not in it)",
             f"  top-1 {acc['top1']:.1%}  top-3 {acc['top3']:.1%}   (over all answerable: "
             f"{acc['top1_all']:.1%} / {acc['top3_all']:.1%})",
-            "  by kind: " + ", ".join(
+            "  by kind: "
+            + ", ".join(
                 f"{k} {v['top1']:.0%}/{v['top3']:.0%} (n={v['n']})" for k, v in acc["by_kind"].items()
             ),
             f"  none: {none['not_confident']}/{none['n']} not confident; confident answers: {conf['n']} "
@@ -380,8 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--set", choices=["tuning", "heldout", "both"], default="both")
     parser.add_argument("--lexical-only", action="store_true", help="words only, no encoder (the baseline)")
-    parser.add_argument("--pending", action="store_true",
-                        help="add stand-ins for the 2026-12 programmes not in the manual yet")
+    parser.add_argument(
+        "--pending",
+        action="store_true",
+        help="add stand-ins for the 2026-12 programmes not in the manual yet",
+    )
     parser.add_argument("--calibrate", action="store_true", help="the confidence threshold table (tuning)")
     parser.add_argument("--size", type=int, default=5000, help="programmes in the synthetic manual")
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over the query set")

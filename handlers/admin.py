@@ -79,7 +79,10 @@ def on_mydata_command(turn: Turn) -> Reply:
     ]
     lines.append(escape(t("mydata.consultations", turn.lang, n=data.consultations, q=data.questions)))
     manual = turn.manual
-    shown = [f"{answer_label(manual, q, turn.lang)}: {show_answer(manual, q, v, turn.lang)}" for q, v in data.answers.items()]
+    shown = [
+        f"{answer_label(manual, q, turn.lang)}: {show_answer(manual, q, v, turn.lang)}"
+        for q, v in data.answers.items()
+    ]
     if shown:
         lines.append(escape(" · ".join(shown)))
     lines.append(escape(t("mydata.forget_hint", turn.lang)))

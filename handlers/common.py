@@ -14,7 +14,9 @@ def step_reply(turn: Turn, step: Ask | Done | Stale, *, edit: bool = False) -> R
     if isinstance(step, Stale):
         reply = Reply(notice=t("stale", turn.lang))
         if step.consultation is not None and step.consultation.current_question:
-            reply.messages.append(render.question(turn.manual, consult.current(turn.screener, step.consultation), turn.lang))
+            reply.messages.append(
+                render.question(turn.manual, consult.current(turn.screener, step.consultation), turn.lang)
+            )
         return reply
     if isinstance(step, Ask):
         msg = render.question(turn.manual, step, turn.lang)

@@ -76,7 +76,10 @@ def on_answer(turn: Turn) -> Reply:
         value: object = token == "true"
     elif question.type == QuestionType.CHOICE and question.choice(token) is not None:
         value = token
-    elif question.type in (QuestionType.MEMBERS, QuestionType.WHO, QuestionType.MULTI_CHOICE) and token == "none":
+    elif (
+        question.type in (QuestionType.MEMBERS, QuestionType.WHO, QuestionType.MULTI_CHOICE)
+        and token == "none"
+    ):
         value = []
     else:
         return Reply(notice=t("bad_button", turn.lang))
@@ -105,7 +108,9 @@ def on_done(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None:
         return Reply(notice=t("bad_button", turn.lang))
-    return step_reply(turn, consult.finish_multi(turn.session, turn.screener, c, turn.callback.args[1], turn.lang))
+    return step_reply(
+        turn, consult.finish_multi(turn.session, turn.screener, c, turn.callback.args[1], turn.lang)
+    )
 
 
 def on_nav(turn: Turn) -> Reply:
@@ -125,7 +130,9 @@ def on_nav(turn: Turn) -> Reply:
     if what == "back":
         return step_reply(turn, consult.back(turn.session, turn.screener, c))
     if what == "pop":
-        return step_reply(turn, consult.untoggle(turn.session, turn.screener, c, c.current_question), edit=True)
+        return step_reply(
+            turn, consult.untoggle(turn.session, turn.screener, c, c.current_question), edit=True
+        )
     return Reply(notice=t("bad_button", turn.lang))
 
 

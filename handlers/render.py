@@ -86,7 +86,11 @@ def question(manual: Manual, ask: Ask, lang: Lang) -> Msg:
     lines = [f"<b>{escape(t('question.head', lang, n=ask.number))}</b>", escape(q.text.get(lang))]
     rows: Keyboard = []
     if q.type == QuestionType.MEMBERS:
-        so_far = show_answer(manual, q.id, list(ask.selected), lang) if ask.selected else t("members.none_yet", lang)
+        so_far = (
+            show_answer(manual, q.id, list(ask.selected), lang)
+            if ask.selected
+            else t("members.none_yet", lang)
+        )
         lines.append(f"<i>{escape(t('members.so_far', lang, people=so_far))}</i>")
         pairs = [(f"+ {c.label.get(lang)}", build(Action.TOGGLE, cid, q.id, c.value)) for c in q.choices]
         rows.extend(pairs[i : i + 2] for i in range(0, len(pairs), 2))
@@ -102,7 +106,14 @@ def question(manual: Manual, ask: Ask, lang: Lang) -> Msg:
     elif q.type == QuestionType.WHO:
         for handle, relation in ask.people:
             mark = "✅ " if handle in ask.selected else "▫️ "
-            rows.append([(mark + person_label(manual, handle, relation, lang), build(Action.TOGGLE, cid, q.id, handle))])
+            rows.append(
+                [
+                    (
+                        mark + person_label(manual, handle, relation, lang),
+                        build(Action.TOGGLE, cid, q.id, handle),
+                    )
+                ]
+            )
         rows.append(
             [
                 (t("who.nobody", lang), build(Action.ANSWER, cid, q.id, "none")),
@@ -198,7 +209,8 @@ def quick_check(manual: Manual, check: QuickCheck, lang: Lang) -> Msg:
     date = c.started_at.date().isoformat() if c.started_at else ""
     lines = [t("check.head", lang, date=date)]
     understood = " · ".join(
-        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}" for q, v in (c.answers or {}).items()
+        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}"
+        for q, v in (c.answers or {}).items()
     )
     lines.append(escape(t("check.understood", lang, answers=understood or "—")))
     if check.unparsed:

@@ -60,7 +60,8 @@ def _history_lines(turn: Turn, c: Consultation) -> list[str]:
     asked = [q for q in c.questions if q.outcome is not None and q.outcome != QuestionOutcome.UNDONE]
     eligible = [r.program_id for r in c.results if r.status == "eligible" and r.program_id in manual.programs]
     answers = " · ".join(
-        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}" for q, v in (c.answers or {}).items()
+        f"{answer_label(manual, q, lang)} {show_answer(manual, q, v, lang)}"
+        for q, v in (c.answers or {}).items()
     )
     names = ", ".join(manual.programs[p].name.get(lang) for p in eligible) or "—"
     return [

@@ -68,8 +68,12 @@ def facts_from_answers(manual: Manual, answers: Mapping[str, Any]) -> dict[str, 
             continue
         if question.attr is not None:  # a who question: a list of the people chosen (handles)
             if isinstance(value, list):
-                facts[f"who:{key}"] = {"attr": question.attr, "chosen": list(value),
-                                       "yes": question.chosen, "no": question.others}
+                facts[f"who:{key}"] = {
+                    "attr": question.attr,
+                    "chosen": list(value),
+                    "yes": question.chosen,
+                    "no": question.others,
+                }
             continue
         mapped = question.sets.get(_answer_key(value)) if question.sets else None
         if mapped is not None:
@@ -108,8 +112,14 @@ def show_answer(manual: Manual, key: str, value: Any, lang: Lang | str) -> str:
     if isinstance(value, dict):  # a range: {"min": …, "max": …}
         lo, hi = value.get("min"), value.get("max")
         shown = [show_answer(manual, key, v, lang) for v in (lo, hi) if v is not None]
-        return "~".join(shown) if lo is not None and hi is not None else pick(
-            lang, f"{shown[0]} {'이상' if lo is not None else '이하'}", f"{'at least' if lo is not None else 'at most'} {shown[0]}"
+        return (
+            "~".join(shown)
+            if lo is not None and hi is not None
+            else pick(
+                lang,
+                f"{shown[0]} {'이상' if lo is not None else '이하'}",
+                f"{'at least' if lo is not None else 'at most'} {shown[0]}",
+            )
         )
     if isinstance(value, list | tuple):
         if not value:
@@ -138,8 +148,14 @@ def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
     head, _, attr = key.partition(".")
     if attr:
         who = _handle_label(manual, head, lang)
-        what = manual.facts_person[attr].label.get(lang) if attr in manual.facts_person else pick(
-            lang, "월소득" if attr == "income" else "재산" if attr == "assets" else attr, attr.replace("_", " ")
+        what = (
+            manual.facts_person[attr].label.get(lang)
+            if attr in manual.facts_person
+            else pick(
+                lang,
+                "월소득" if attr == "income" else "재산" if attr == "assets" else attr,
+                attr.replace("_", " "),
+            )
         )
         return f"{who} {what}"
     return key
@@ -173,7 +189,7 @@ def _kind_of(manual: Manual, key: str) -> tuple[str, dict[str, Any] | None, Any]
         return question.type.value, choices, question.unit
     spec = manual.facts_household.get(key) or manual.facts_person.get(key.partition(".")[2] or key)
     if spec is None:
-        head, _, attr = key.partition(".")
+        attr = key.partition(".")[2]
         return ("money" if attr in ("income", "assets") else "int"), None, None
     choices = {c.value: c.label for c in spec.choices} if spec.choices else None
     return spec.type.value, choices, spec.unit

@@ -26,7 +26,18 @@ if TYPE_CHECKING:
 
 NUM, BOOL, CAT, MULTI, STR = "num", "bool", "cat", "multi", "str"
 AGGREGATES = {"sum", "count", "any", "all", "minimum", "maximum"}
-FUNCTIONS = AGGREGATES | {"min", "max", "round", "floor", "if", "mod", "eligible", "receiving", "has_any", "known"}
+FUNCTIONS = AGGREGATES | {
+    "min",
+    "max",
+    "round",
+    "floor",
+    "if",
+    "mod",
+    "eligible",
+    "receiving",
+    "has_any",
+    "known",
+}
 
 
 class Run(Protocol):
@@ -170,17 +181,23 @@ class Compiler:
         if path in man.parameters:
             param = man.parameters[path]
             if param.by is not None:
-                raise E.FormulaError(f"parameter '{path}' is a table by {param.by}: call it, {path}(key)", node.col)
+                raise E.FormulaError(
+                    f"parameter '{path}' is a table by {param.by}: call it, {path}(key)", node.col
+                )
             return Compiled(Type(NUM, unit=param.unit), lambda r, p: r.param(path, None))
         if path == "as_of_year":
             return Compiled(Type(NUM, unit="year"), lambda r, p: V.exact(r.as_of.year))
         if path in man.units:
             raise E.FormulaError(f"'{path}' is a group of people: use it in sum/count/any/all", node.col)
         if path in man.facts_person:
-            raise E.FormulaError(f"'{path}' is a person's fact: write self.{path}, or use it inside sum/any", node.col)
+            raise E.FormulaError(
+                f"'{path}' is a person's fact: write self.{path}, or use it inside sum/any", node.col
+            )
         raise E.FormulaError(f"unknown name '{path}'", node.col)
 
-    def _person_attr(self, attr: str, spec: FactSpec, who: Callable[[Run, Person | None], Person]) -> Compiled:
+    def _person_attr(
+        self, attr: str, spec: FactSpec, who: Callable[[Run, Person | None], Person]
+    ) -> Compiled:
         def read(r: Run, p: Person | None) -> Value:
             return who(r, p).values[attr]
 
@@ -206,9 +223,9 @@ class Compiler:
         a, b = self._num(node.a, person), self._num(node.b, person)
         fa, fb = a.fn, b.fn
         op = {"+": V.add, "-": V.sub, "*": V.mul, "/": V.div}[node.op]
+        # A sum keeps its left side's unit; a product or quotient the unit of its side that has one
+        # (an amount × a rate is an amount).
         unit = a.type.unit if node.op in "+-" else (a.type.unit or b.type.unit)
-        if node.op in "*/" and a.type.unit and b.type.unit and "percent" not in (a.type.unit, b.type.unit):
-            unit = a.type.unit if b.type.unit in ("people", "years") else a.type.unit
 
         def binary(r: Run, p: Person | None) -> Value:
             return op(_n(fa(r, p)), _n(fb(r, p)))
@@ -241,19 +258,29 @@ class Compiler:
             f = cat.fn
             negate = op == "ne"
             return Compiled(Type(BOOL), lambda r, p: V.member(_c(f(r, p)), option, negate))
-        raise E.FormulaError(f"cannot compare {_kind_text(left.type)} with {_kind_text(right.type)}", node.col)
+        raise E.FormulaError(
+            f"cannot compare {_kind_text(left.type)} with {_kind_text(right.type)}", node.col
+        )
 
     def _node_or_choice(self, node: E.Node, other: E.Node, person: bool) -> Compiled:
         """A bare word facing a choice is a choice value (housing_type == monthly_rent), even where the
         word is also a fact's name; facing anything else it is a name."""
-        if isinstance(node, E.Name | E.Lit) and not (isinstance(node, E.Lit) and not isinstance(node.value, str)):
+        if isinstance(node, E.Name | E.Lit) and not (
+            isinstance(node, E.Lit) and not isinstance(node.value, str)
+        ):
             try:
                 peer = self._build(other, person)
             except E.FormulaError:
                 peer = None
             word = node.path if isinstance(node, E.Name) else str(node.value)
-            if peer is not None and peer.type.kind == CAT and (
-                peer.type.choices is None or word in peer.type.choices or not self._resolvable(node, person)
+            if (
+                peer is not None
+                and peer.type.kind == CAT
+                and (
+                    peer.type.choices is None
+                    or word in peer.type.choices
+                    or not self._resolvable(node, person)
+                )
             ):
                 return Compiled(Type(STR), lambda r, p: V.NO)
         return self._node(node, person)
@@ -474,7 +501,9 @@ def _plain_money(node: E.Node) -> tuple[str, ...] | None:
 
 
 def _kind_text(t: Type) -> str:
-    return {NUM: "a number", BOOL: "a condition", CAT: "a choice", MULTI: "a list of choices", STR: "a word"}[t.kind]
+    return {NUM: "a number", BOOL: "a condition", CAT: "a choice", MULTI: "a list of choices", STR: "a word"}[
+        t.kind
+    ]
 
 
 def _col(node: E.Node) -> int:

@@ -52,7 +52,9 @@ def _lines(screener: Screener, run: ScreenRun, pid: str, lang: Lang) -> Iterator
         yield pick(lang, "이미 받고 있는 지원이에요.", "The household already receives it.")
     if verdict.instead:
         other = manual.programs[verdict.instead].name.get(lang)
-        yield pick(lang, f"대신 적용: {other} [{verdict.instead}]", f"Applies instead: {other} [{verdict.instead}]")
+        yield pick(
+            lang, f"대신 적용: {other} [{verdict.instead}]", f"Applies instead: {other} [{verdict.instead}]"
+        )
     yield ""
     yield from _household(screener, run, lang)
     yield ""
@@ -136,14 +138,20 @@ def _person_line(screener: Screener, person: Person, lang: Lang) -> str:
         parts.append(f"{spec.label.get(lang)} {wording.value_text(E.Name(attr), value, lang, unit)}")
     relation = screener.manual.facts_person["relation"].choice(person.relation)
     name = relation.label.get(lang) if relation else person.relation
-    return f"{name} ({person.handle}): " + (", ".join(parts) if parts else pick(lang, "알려진 것 없음", "nothing known"))
+    return f"{name} ({person.handle}): " + (
+        ", ".join(parts) if parts else pick(lang, "알려진 것 없음", "nothing known")
+    )
 
 
 def _known(value: Value, spec: Any = None) -> bool:
     """Worth showing: known, or narrowed from what the fact could be at all."""
     if isinstance(value, Num):
         low = float(spec.min) if spec is not None and spec.min is not None else 0.0
-        high = float(spec.max) if spec is not None and spec.max is not None and spec.type == "int" else float("inf")
+        high = (
+            float(spec.max)
+            if spec is not None and spec.max is not None and spec.type == "int"
+            else float("inf")
+        )
         return value.exact or value.lo > low or value.hi < high
     if isinstance(value, Truth):
         return value.tri is not Tri.UNKNOWN
@@ -269,7 +277,9 @@ def _per_person(screener: Screener, run: ScreenRun, call: E.Call, lang: Lang) ->
         parts.append(f"{who} {wording.value_text(inner or call, value, lang)}{maybe}")
     unit_label = screener.manual.units[uid].label.get(lang)
     what = f" — {wording.words(inner, lang)}" if inner is not None else ""
-    yield f"      · {unit_label}{what}: " + (", ".join(parts) if parts else pick(lang, "해당자 없음", "nobody"))
+    yield f"      · {unit_label}{what}: " + (
+        ", ".join(parts) if parts else pick(lang, "해당자 없음", "nobody")
+    )
 
 
 def _parameter(screener: Screener, as_of: dt.date, pid: str, lang: Lang) -> Iterator[str]:
@@ -280,13 +290,13 @@ def _parameter(screener: Screener, as_of: dt.date, pid: str, lang: Lang) -> Iter
         yield f"  {label} [{pid}]: {pick(lang, '이 날짜에 값 없음', 'no value in force')}"
         return
     since, value = found
-    if isinstance(value, dict):
-        shown = ", ".join(f"{k}: {v:,}" for k, v in value.items())
-    else:
-        shown = f"{value:,}"
-    yield f"  {label} [{pid}] ({param.unit}) {shown} — {pick(lang, f'{since.isoformat()}부터', f'since {since.isoformat()}')}"
+    shown = ", ".join(f"{k}: {v:,}" for k, v in value.items()) if isinstance(value, dict) else f"{value:,}"
+    since_text = pick(lang, f"{since.isoformat()}부터", f"since {since.isoformat()}")
+    yield f"  {label} [{pid}] ({param.unit}) {shown} — {since_text}"
     for source in param.sources:
-        yield f"      {pick(lang, '출처', 'source')}: {source.title}" + (f" <{source.url}>" if source.url else "")
+        yield f"      {pick(lang, '출처', 'source')}: {source.title}" + (
+            f" <{source.url}>" if source.url else ""
+        )
     if param.verify:
         note = param.note.get(lang) if param.note else ""
         yield f"      ⚠ {pick(lang, '확인 필요', 'to verify')}" + (f": {note}" if note else "")

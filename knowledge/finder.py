@@ -127,7 +127,7 @@ _HUMAN_EN = re.compile(
 
 
 def asks_for_a_person(text: str) -> bool:
-    """"상담원 연결해 주세요", "사람이랑 직접 상담하고 싶어요", "talk to a person", "call me back".
+    """ "상담원 연결해 주세요", "사람이랑 직접 상담하고 싶어요", "talk to a person", "call me back".
 
     Not "말할 사람이 없어요" or "someone to talk to": loneliness is a need (말벗), not a request.
     """
@@ -173,8 +173,9 @@ class Finder:
             "fused_top": best,
             "fused_margin": best - (ranked[1][1] if len(ranked) > 1 else 0.0),
             "lexical_top": lex_ranked[0] if lex_ranked else 0.0,
-            "lexical_margin": (lex_ranked[0] - lex_ranked[1]) if len(lex_ranked) > 1 else (
-                lex_ranked[0] if lex_ranked else 0.0),
+            "lexical_margin": (lex_ranked[0] - lex_ranked[1])
+            if len(lex_ranked) > 1
+            else (lex_ranked[0] if lex_ranked else 0.0),
             "cosine_top": max(cosines.values(), default=0.0),
         }
         lexical_first = max(lexical, key=lambda p: lexical[p]) if lexical else None

@@ -196,7 +196,9 @@ def check_value(spec: FactSpec, value: Any, where: str, programs: Mapping[str, A
         if any(not isinstance(v, str) or spec.choice(v) is None for v in options):
             return f"{where}: {value!r} is not one of {', '.join(c.value for c in spec.choices)}"
     elif kind == FactType.MULTI_CHOICE:
-        if not isinstance(value, list) or any(not isinstance(v, str) or spec.choice(v) is None for v in value):
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or spec.choice(v) is None for v in value
+        ):
             return f"{where}: must be a list of {', '.join(c.value for c in spec.choices)}, got {value!r}"
     elif kind == FactType.PROGRAMS:
         if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
@@ -207,10 +209,12 @@ def check_value(spec: FactSpec, value: Any, where: str, programs: Mapping[str, A
     return None
 
 
-def _check_range(spec: FactSpec, value: dict[str, Any], where: str, programs: Mapping[str, Any] | None) -> str | None:
+def _check_range(
+    spec: FactSpec, value: dict[str, Any], where: str, programs: Mapping[str, Any] | None
+) -> str | None:
     """{"min": a, "max": b}: a figure known only roughly ("육십오만원쯤", "1억은 안 넘어요")."""
     if not value or set(value) - {"min", "max"}:
-        return f"{where}: a range is {{\"min\": …, \"max\": …}}, got {value!r}"
+        return f'{where}: a range is {{"min": …, "max": …}}, got {value!r}'
     for bound in value.values():
         message = check_value(spec, bound, where, programs)
         if message:
@@ -376,7 +380,11 @@ def _check_v1(manual: Manual, key: str, value: Any) -> str | None:
     if key in V1_SELF and key != "student_level":
         return check_value(manual.facts_person[V1_SELF[key]], value, key, None)
     if key == "student_level":
-        return None if value in _V1_STUDENT else f"student_level: {value!r} is not one of {', '.join(_V1_STUDENT)}"
+        return (
+            None
+            if value in _V1_STUDENT
+            else f"student_level: {value!r} is not one of {', '.join(_V1_STUDENT)}"
+        )
     if key == "region":
         if value in V1_REGION:
             return None
@@ -403,7 +411,7 @@ def _person_from_object(
 ) -> tuple[str, dict[str, Any]] | None:
     where = f"people[{i}]"
     if not isinstance(raw, dict):
-        draft.problem(f"{where}: a person is an object such as {{\"relation\": \"spouse\", \"age\": 70}}")
+        draft.problem(f'{where}: a person is an object such as {{"relation": "spouse", "age": 70}}')
         return None
     facts: dict[str, Any] = {}
     for attr, value in raw.items():
@@ -521,7 +529,9 @@ def _handles(relations: list[str]) -> list[str]:
     return out
 
 
-def _apply_v1_composition(draft: _Draft, flat: dict[str, Any], listed: list[tuple[str, dict[str, Any]]]) -> None:
+def _apply_v1_composition(
+    draft: _Draft, flat: dict[str, Any], listed: list[tuple[str, dict[str, Any]]]
+) -> None:
     relations = [r for r, _ in listed]
     has_spouse = flat.get("has_spouse")
     if has_spouse is not None:
@@ -602,7 +612,11 @@ def _assemble(draft: _Draft, flat: dict[str, Any], people: list[Person]) -> Hous
         extra = exact(draft.size - listed)
     else:
         extra = Num(max(0, draft.at_least - listed), MAX_PEOPLE - listed, frozenset((PEOPLE,)))
-    relations = OTHER_RELATIONS - draft.excluded - ({"spouse"} if any(p.relation == "spouse" for p in people) else set())
+    relations = (
+        OTHER_RELATIONS
+        - draft.excluded
+        - ({"spouse"} if any(p.relation == "spouse" for p in people) else set())
+    )
     if extra.lo > 0 and not relations:
         draft.problem("household_size: more people than the answers leave room for (no relation fits)")
     _self_facts(flat, people[0])
@@ -697,8 +711,14 @@ def _household_values(manual: Manual, flat: dict[str, Any]) -> dict[str, Value]:
     covered = flat.get("medical_expenses_annual.covered")
     uncovered = flat.get("medical_expenses_annual.uncovered")
     total = flat.get("medical_expenses_annual")
-    c = as_value(manual.facts_household["medical_expenses_annual.covered"], covered, "medical_expenses_annual.covered")
-    u = as_value(manual.facts_household["medical_expenses_annual.uncovered"], uncovered, "medical_expenses_annual.uncovered")
+    c = as_value(
+        manual.facts_household["medical_expenses_annual.covered"], covered, "medical_expenses_annual.covered"
+    )
+    u = as_value(
+        manual.facts_household["medical_expenses_annual.uncovered"],
+        uncovered,
+        "medical_expenses_annual.uncovered",
+    )
     assert isinstance(c, Num) and isinstance(u, Num)
     if isinstance(total, int) and not isinstance(total, bool):
         # A version 1 total: both parts lie between 0 and it, and together they make it.
@@ -812,13 +832,17 @@ def _narrow(
             high = sum(v.hi for v in parts.values())
             if low > amount.hi or high < amount.lo:
                 shown = name.split("-")[0]
-                draft.problem(f"{shown}: {amount.lo:,.0f} does not agree with the amounts given for the same people")
+                draft.problem(
+                    f"{shown}: {amount.lo:,.0f} does not agree with the amounts given for the same people"
+                )
                 return []
             for c, v in parts.items():
                 rest_lo, rest_hi = low - v.lo, high - v.hi
                 store(c, intersect(v, amount.lo - rest_hi, amount.hi - rest_lo))
-    return [Total(name, cells, Num(amount.lo, amount.hi, NO_DEPS if amount.exact else frozenset((name,))))
-            for name, cells, amount in derived]
+    return [
+        Total(name, cells, Num(amount.lo, amount.hi, NO_DEPS if amount.exact else frozenset((name,))))
+        for name, cells, amount in derived
+    ]
 
 
 def is_fact(manual: Manual, key: str) -> bool:

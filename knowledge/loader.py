@@ -179,7 +179,9 @@ def _read_section(source: Source, section: Any, entries: Any, layer: str | None,
             continue
         if seen is not None and section != "programs":
             out.issues.append(
-                source.issue((*loc, "id"), f"local overlay cannot redefine national {SINGULAR[section]} '{ident}'")
+                source.issue(
+                    (*loc, "id"), f"local overlay cannot redefine national {SINGULAR[section]} '{ident}'"
+                )
             )
             continue
         if section == "programs" and layer is not None:
@@ -205,11 +207,13 @@ def _read_phrases(source: Source, entries: Any, layer: str | None, out: _Collect
             continue
         first = seen.get(model.program)
         if first is not None:
-            out.issues.append(source.issue(
-                (*loc, "program"),
-                f"phrases for '{model.program}' listed twice (first at {first.source.file}:"
-                f"{first.source.line(first.loc)})",
-            ))
+            out.issues.append(
+                source.issue(
+                    (*loc, "program"),
+                    f"phrases for '{model.program}' listed twice (first at {first.source.file}:"
+                    f"{first.source.line(first.loc)})",
+                )
+            )
             continue
         seen[model.program] = item = _Item(model, source, loc, layer)
         out.phrases.append(item)
@@ -221,11 +225,13 @@ def _attach_phrases(man: Manual, collected: _Collected) -> list[Issue]:
     for item in collected.phrases:
         phrases: ProgramPhrases = item.model
         if phrases.program not in man.programs:
-            warnings.append(item.source.issue(
-                (*item.loc, "program"),
-                f"phrases for programme '{phrases.program}', not in the manual (ignored until it is)",
-                "warning",
-            ))
+            warnings.append(
+                item.source.issue(
+                    (*item.loc, "program"),
+                    f"phrases for programme '{phrases.program}', not in the manual (ignored until it is)",
+                    "warning",
+                )
+            )
             continue
         known = man.phrases.get(phrases.program)
         man.phrases[phrases.program] = phrases if known is None else known.merged(phrases)
@@ -365,14 +371,20 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
         for n, other in enumerate(prog.replaced_by):
             if other not in man.programs or other == pid:
                 issues.append(
-                    item.source.issue((*item.loc, "replaced_by", n), f"replaced_by: unknown programme '{other}'")
+                    item.source.issue(
+                        (*item.loc, "replaced_by", n), f"replaced_by: unknown programme '{other}'"
+                    )
                 )
     for qid, item in items["questions"].items():
         question = man.questions[qid]
         if question.attr is not None:
             spec = man.facts_person.get(question.attr)
             if spec is None or spec.derived:
-                issues.append(item.source.issue((*item.loc, "attr"), f"question '{qid}': unknown person fact '{question.attr}'"))
+                issues.append(
+                    item.source.issue(
+                        (*item.loc, "attr"), f"question '{qid}': unknown person fact '{question.attr}'"
+                    )
+                )
                 continue
             for field_name in ("chosen", "others"):
                 message = check_value(spec, getattr(question, field_name), f"{qid}.{field_name}", None)
@@ -384,14 +396,13 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
             issues.append(
                 item.source.issue((*item.loc, "fact"), f"question '{qid}' sets unknown fact '{fact}'")
             )
-        elif not question.sets and (wanted := fact_type(man, fact)) is not None:
-            if question.type.value not in _ANSWERS_FOR[wanted]:
-                issues.append(
-                    item.source.issue(
-                        (*item.loc, "type"),
-                        f"question '{qid}' is {question.type.value} but its fact '{fact}' takes {wanted.value}",
-                    )
-                )
+        elif (
+            not question.sets
+            and (wanted := fact_type(man, fact)) is not None
+            and question.type.value not in _ANSWERS_FOR[wanted]
+        ):
+            message = f"question '{qid}' is {question.type.value} but its fact '{fact}' takes {wanted.value}"
+            issues.append(item.source.issue((*item.loc, "type"), message))
     missing_units = [uid for uid in ("household", "couple") if man.facts_person and uid not in man.units]
     for uid in missing_units:
         issues.append(Issue("units.yaml", 1, f"the manual must define the unit '{uid}'"))
@@ -473,7 +484,7 @@ def _calls(node: E.Node) -> list[E.Call]:
             stack.extend(n.args)
         elif isinstance(n, E.Bin | E.Cmp):
             stack.extend((n.a, n.b))
-        elif isinstance(n, E.Neg | E.Not) or isinstance(n, E.In):
+        elif isinstance(n, E.Neg | E.Not | E.In):
             stack.append(n.a)
         elif isinstance(n, E.Logic):
             stack.extend(n.items)

@@ -77,7 +77,7 @@ class Question(Strict):
     others: Any = Field(default=None, description="who questions: the value for everyone else listed")
     when_not_asked: Any = Field(
         default=None,
-        description="the answer assumed when ask_if rules the question out (nobody is asked if a 78-year-old is pregnant)",
+        description="the answer assumed when ask_if rules the question out (a 78-year-old is not pregnant)",
     )
     sets: dict[str, dict[str, Any]] = Field(
         default_factory=dict,

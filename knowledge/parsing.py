@@ -25,7 +25,6 @@ MAX_LENGTH = 200  # longer is not an answer; also keeps int() far from its 4300-
 Period = Literal["month", "year"]
 
 
-
 def _words(spec: str) -> tuple[str, ...]:
     """'a|b c|d' → ('a', 'b c', 'd'): word tables stay readable and inside the line limit."""
     return tuple(w.strip() for w in spec.split("|") if w.strip())
@@ -59,7 +58,10 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "region": _synonyms(
         {
             "seoul": "서울|서울시|서울특별시",
-            "gyeonggi": "경기|경기도|경기 광주|경기도 광주|경기 광주시|수원|성남|고양|용인|부천|안산|안양|남양주|화성|평택|의정부|시흥|파주|김포|광명|gyeonggi",
+            "gyeonggi": (
+                "경기|경기도|경기 광주|경기도 광주|경기 광주시|수원|성남|고양|용인|부천|안산|안양|남양주|화성"
+                "|평택|의정부|시흥|파주|김포|광명|gyeonggi"
+            ),
             "incheon": "인천|인천시|인천광역시|incheon",
             "metro_city": "광역시|부산|대구|광주|광주광역시|대전|울산|busan|daegu|gwangju|daejeon|ulsan",
             "sejong": "세종|세종시|sejong",
@@ -751,13 +753,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "contradiction": (
         "앞에서 하신 답과 맞지 않아요. 다시 한 번 확인해 주세요. 앞의 답을 고치려면 '뒤로'를 누르세요.",
-        "That does not fit an earlier answer. Please check it again, or press Back to change the earlier one.",
+        "That does not fit an earlier answer. Please check it again, or press Back to change that one.",
     ),
     "members": (
         "함께 사는 분을 알려 주세요. 예) 배우자, 아들 1명 / 혼자 살아요",
         'Please say who lives with you, e.g. "my wife and one son" or "I live alone".',
     ),
-    "who": ("해당하는 분을 버튼으로 골라 주세요. 없으면 '없음'.", "Please choose them on the buttons, or none."),
+    "who": (
+        "해당하는 분을 버튼으로 골라 주세요. 없으면 '없음'.",
+        "Please choose them on the buttons, or none.",
+    ),
     "tiny_amount": (
         "{given}이 맞나요? {guess}이라면 '{n}만원'처럼 단위와 함께 써 주세요.",
         "Is {given} right? If you meant {guess} ({n}만원), please write {full}; if you meant {given},"
@@ -917,13 +922,32 @@ RELATION_WORDS: dict[str, str] = _synonyms(
     }
 )
 _PAIRS = frozenset(("부모", "부모님", "parents"))  # "부모님과 살아요": both parents
-_ALONE_WORDS = _table("혼자|혼자살아요|혼자 살아요|혼자 삽니다|혼자요|독거|없음|없어요|alone|live alone|nobody|none")
+_ALONE_WORDS = _table(
+    "혼자|혼자살아요|혼자 살아요|혼자 삽니다|혼자요|독거|없음|없어요|alone|live alone|nobody|none"
+)
 _COUNT = re.compile(
     r"(?P<n>\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|하나|둘|셋|넷|one|two|three|four|five)\s*(?:명|분|사람|people)?"
 )
 _COUNT_WORDS = {
-    "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
-    "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "네": 4,
+    "넷": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
 }
 _RELATION_RE = re.compile(_alternation(RELATION_WORDS), re.IGNORECASE)
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|두|세|네|다섯|two|three|four|five)\s*$", re.IGNORECASE)
@@ -966,7 +990,9 @@ def parse_members(text: str) -> list[str]:
 def parse_who(text: str, people: list[tuple[str, str]]) -> list[str]:
     """Which of the people listed (handle, relation) a text names: '배우자', '아들', '없음' → handles."""
     folded = _strip_polite(_fold(text))
-    if _in_table(folded, _ALONE_WORDS | _NONE_CHOICES) or _in_table(_fold(text), _ALONE_WORDS | _NONE_CHOICES):
+    if _in_table(folded, _ALONE_WORDS | _NONE_CHOICES) or _in_table(
+        _fold(text), _ALONE_WORDS | _NONE_CHOICES
+    ):
         return []
     chosen: list[str] = []
     for m in _RELATION_RE.finditer(folded):

@@ -118,7 +118,11 @@ def all_(agg: Aggregate, ctx: Ctx) -> Truth:
 
 
 def _not_member(member: Truth) -> Truth:
-    return Truth(Tri.UNKNOWN, member.deps) if member.tri is Tri.UNKNOWN else (NO if member.tri is Tri.YES else YES)
+    return (
+        Truth(Tri.UNKNOWN, member.deps)
+        if member.tri is Tri.UNKNOWN
+        else (NO if member.tri is Tri.YES else YES)
+    )
 
 
 def total(agg: Aggregate, ctx: Ctx) -> Num:
@@ -185,7 +189,9 @@ def _times(n: float, x: float) -> float:
     return 0.0 if n == 0 or x == 0 else n * x
 
 
-def _narrow_by_totals(h: Household, result: Num, sure: set[tuple[str, str]], maybe: set[tuple[str, str]]) -> Num:
+def _narrow_by_totals(
+    h: Household, result: Num, sure: set[tuple[str, str]], maybe: set[tuple[str, str]]
+) -> Num:
     """Known totals narrow a sum two ways: a total over cells all in the sum counts as itself (the
     household's homes together are 3억 however they are shared), and a total over a wider group bounds
     the sum by what the rest of it can hold."""

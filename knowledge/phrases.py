@@ -29,7 +29,9 @@ class ProgramPhrases(Strict):
 
     def merged(self, other: ProgramPhrases) -> ProgramPhrases:
         """This entry plus another for the same programme (a local overlay adding its own words)."""
-        return self.model_copy(update={
-            "situations": list(dict.fromkeys([*self.situations, *other.situations])),
-            "abbreviations": list(dict.fromkeys([*self.abbreviations, *other.abbreviations])),
-        })
+        return self.model_copy(
+            update={
+                "situations": list(dict.fromkeys([*self.situations, *other.situations])),
+                "abbreviations": list(dict.fromkeys([*self.abbreviations, *other.abbreviations])),
+            }
+        )

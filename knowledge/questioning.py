@@ -40,12 +40,19 @@ def patterns(manual: Manual, fact: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1024)
 def _patterns(fact: str, household_facts: frozenset[str]) -> tuple[str, ...]:
-    if fact in ("household_size", "members", "has_spouse", "lives_alone", "living_with_parents", "has_children"):
+    if fact in (
+        "household_size",
+        "members",
+        "has_spouse",
+        "lives_alone",
+        "living_with_parents",
+        "has_children",
+    ):
         return COMPOSITION
     if fact == "children_ages":
         return (*COMPOSITION, "child*.age", "grandchild*.age", "child*.birth_year", "members.age")
     if fact in H.V1_TOTALS:
-        group, measure = H.V1_TOTALS[fact]
+        _, measure = H.V1_TOTALS[fact]
         return tuple(f"*.{a}" for a in H.MEASURES[measure])
     if fact in H.V1_SELF:
         attr = H.V1_SELF[fact]
@@ -201,10 +208,14 @@ def facts_read(manual: Manual, programs: Iterable[str]) -> set[str]:
                         stack_programs.append(target.path)
                         deps.add(f"receiving.{target.path}")
                     continue
-                if isinstance(sub, E.Call) and sub.args and isinstance(sub.args[0], E.Name):
-                    if sub.args[0].path in manual.units:
-                        deps.add("people")
-                        nodes.append(manual.unit_rules[sub.args[0].path])
+                if (
+                    isinstance(sub, E.Call)
+                    and sub.args
+                    and isinstance(sub.args[0], E.Name)
+                    and sub.args[0].path in manual.units
+                ):
+                    deps.add("people")
+                    nodes.append(manual.unit_rules[sub.args[0].path])
                 if isinstance(sub, E.Name) and sub.path not in seen_names:
                     seen_names.add(sub.path)
                     deps |= _deps_of_name(manual, sub.path, nodes)
@@ -222,7 +233,7 @@ def _walk(node: Any) -> list[Any]:
             stack.extend(n.args)
         elif isinstance(n, E.Bin | E.Cmp):
             stack.extend((n.a, n.b))
-        elif isinstance(n, E.Neg | E.Not) or isinstance(n, E.In):
+        elif isinstance(n, E.Neg | E.Not | E.In):
             stack.append(n.a)
         elif isinstance(n, E.Logic):
             stack.extend(n.items)
@@ -241,7 +252,11 @@ def _deps_of_name(manual: Manual, path: str, nodes: list[Any]) -> set[str]:
             names |= {f"{h}.age" for h in handles}
         return names
     if path in manual.facts_household or path == "medical_expenses_annual":
-        return {path} | ({"medical_expenses_annual.covered", "medical_expenses_annual.uncovered"} if path.startswith("medical") else set())
+        return {path} | (
+            {"medical_expenses_annual.covered", "medical_expenses_annual.uncovered"}
+            if path.startswith("medical")
+            else set()
+        )
     return set()
 
 
@@ -268,7 +283,12 @@ def _gate_deps(manual: Manual, gate: Any) -> set[str]:
     seen: set[str] = set()
     while nodes:
         for sub in _walk(nodes.pop()):
-            if isinstance(sub, E.Call) and sub.args and isinstance(sub.args[0], E.Name) and sub.args[0].path in manual.units:
+            if (
+                isinstance(sub, E.Call)
+                and sub.args
+                and isinstance(sub.args[0], E.Name)
+                and sub.args[0].path in manual.units
+            ):
                 deps.add("people")
             if isinstance(sub, E.Name) and sub.path not in seen:
                 seen.add(sub.path)

@@ -103,7 +103,10 @@ def _parse(raw: Any, loc: Loc, locs: dict[int, Loc] | None) -> Rule:
     if isinstance(raw, str):
         return Leaf(formula(raw, loc), raw)
     if not isinstance(raw, dict) or not raw:
-        raise RuleError(loc, f"a rule is a formula in quotes or {{all: [...]}} / {{any: [...]}} / {{not: ...}}, got {raw!r}")
+        raise RuleError(
+            loc,
+            f"a rule is a formula in quotes or {{all: [...]}} / {{any: [...]}} / {{not: ...}}, got {raw!r}",
+        )
     if "test" in raw:
         extra = set(raw) - {"test", "label"}
         if extra:
@@ -112,7 +115,9 @@ def _parse(raw: Any, loc: Loc, locs: dict[int, Loc] | None) -> Rule:
         try:
             text = Text.model_validate(label) if label is not None else None
         except ValidationError as exc:
-            raise RuleError((*loc, "label"), "a label is {ko: …, en: …} with text in quotes if it has a comma") from exc
+            raise RuleError(
+                (*loc, "label"), "a label is {ko: …, en: …} with text in quotes if it has a comma"
+            ) from exc
         source = raw["test"]
         return Leaf(formula(source, (*loc, "test")), str(source), text)
     if len(raw) != 1:
@@ -145,7 +150,11 @@ def combine(results: Sequence[Result], want_all: bool) -> Result:
     unknown = False
     for r in results:
         if r.tri is decisive:
-            keep = [x for x in results if x.tri is not Tri.UNKNOWN] if want_all else [x for x in results if x.tri is Tri.YES]
+            keep = (
+                [x for x in results if x.tri is not Tri.UNKNOWN]
+                if want_all
+                else [x for x in results if x.tri is Tri.YES]
+            )
             return Result(decisive, tuple(h for x in keep for h in x.hits))
         if r.tri is Tri.UNKNOWN:
             unknown = True

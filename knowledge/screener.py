@@ -75,7 +75,7 @@ class Verdict:
 
 
 class CompileError(Exception):
-    """A formula in the manual is wrong: `kind` and `ident` say where (programme, computed, unit, question)."""
+    """A formula in the manual is wrong; `kind` and `ident` say where (programme, computed, unit …)."""
 
     def __init__(self, kind: str, ident: str, error: E.FormulaError, node: Any = None) -> None:
         super().__init__(f"{kind} '{ident}': {error}")
@@ -219,7 +219,9 @@ class Screener:
 
             if len(self._informers) > 10_000:  # fact names are few; this only guards odd handles
                 self._informers.clear()
-            found = self._informers[dep] = tuple(q for q in self.manual.questions if informs(self.manual, q, dep))
+            found = self._informers[dep] = tuple(
+                q for q in self.manual.questions if informs(self.manual, q, dep)
+            )
         return found
 
     def _rule_fn(self, rule: Rule, flip: bool) -> Callable[[ScreenRun], Result]:
@@ -390,14 +392,18 @@ class ScreenRun:
             if applies.tri is Tri.YES:
                 return Result(Tri.NO, ((_instead(manual, other, Tri.NO), Tri.NO),)), False, other
             if applies.tri is Tri.UNKNOWN:
-                maybe = Result(Tri.UNKNOWN, ((_instead(manual, other, Tri.UNKNOWN), Tri.UNKNOWN),), applies.deps)
+                maybe = Result(
+                    Tri.UNKNOWN, ((_instead(manual, other, Tri.UNKNOWN), Tri.UNKNOWN),), applies.deps
+                )
                 result = combine([result, maybe], want_all=True)
         return result, False, None
 
     def verdict(self, pid: str) -> Verdict:
         result, receiving, instead = self.result(pid)
         missing = tuple(sorted(result.missing)) if result.tri is Tri.UNKNOWN else ()
-        asks = tuple(q for q in questions_for_facts(self.screener, missing, self.household.given) if self.may_ask(q))
+        asks = tuple(
+            q for q in questions_for_facts(self.screener, missing, self.household.given) if self.may_ask(q)
+        )
         return Verdict(
             pid,
             STATUS_OF[result.tri],

@@ -133,8 +133,14 @@ def program_texts(manual: Manual) -> list[tuple[str, str, float]]:
 class SemanticIndex:
     """Programme texts as vectors; a query scores each programme by its best weighted cosine."""
 
-    def __init__(self, program_ids: list[str], matrix: Vectors, owners: npt.NDArray[np.intp],
-                 weights: Vectors, encoder: Encoder) -> None:
+    def __init__(
+        self,
+        program_ids: list[str],
+        matrix: Vectors,
+        owners: npt.NDArray[np.intp],
+        weights: Vectors,
+        encoder: Encoder,
+    ) -> None:
         self._ids = program_ids
         self._matrix = matrix
         self._owners = owners
@@ -147,8 +153,12 @@ class SemanticIndex:
         self._present = owners[self._starts] if len(owners) else owners
 
     @classmethod
-    def build(cls, manual: Manual, encoder: Encoder | None = None,
-              texts: Callable[[Manual], Iterable[tuple[str, str, float]]] = program_texts) -> SemanticIndex:
+    def build(
+        cls,
+        manual: Manual,
+        encoder: Encoder | None = None,
+        texts: Callable[[Manual], Iterable[tuple[str, str, float]]] = program_texts,
+    ) -> SemanticIndex:
         encoder = encoder or default_encoder()
         ids = list(manual.programs)
         number = {pid: n for n, pid in enumerate(ids)}

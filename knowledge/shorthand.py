@@ -57,9 +57,15 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     (r"(?:월급|급여|근로소득|알바|wages?|earnings)\s*(?P<v>.+)", {"household_earned_income": V}),
     (r"(?:본인|자기)\s*(?:월\s*)?(?P<v>.+)", {"self_income": V}),
-    (r"(?:배우자|남편|아내|부인|spouse|husband|wife)\s*(?:월\s*)?(?P<v>.+)", {"has_spouse": True, "spouse_income": V}),
+    (
+        r"(?:배우자|남편|아내|부인|spouse|husband|wife)\s*(?:월\s*)?(?P<v>.+)",
+        {"has_spouse": True, "spouse_income": V},
+    ),
     (r"(?:아들|딸|자녀|son|daughter)\s*(?:월\s*)?(?P<v>.+)", {"+child": V}),
-    (r"(?:자가|자기\s*집|내\s*집|집|주택|home)\s*(?P<v>\d.*|[일이삼사오육칠팔구십백천만억].*)", {"housing_type": "owner", "property_housing": V}),
+    (
+        r"(?:자가|자기\s*집|내\s*집|집|주택|home)\s*(?P<v>\d.*|[일이삼사오육칠팔구십백천만억].*)",
+        {"housing_type": "owner", "property_housing": V},
+    ),
     (r"(?:예금|적금|저축|금융재산|통장|savings)\s*(?P<v>.+)", {"property_financial": V}),
     (r"(?:자동차|차량|차|car)\s*(?P<v>.+)", {"car_value": V}),
     (r"(?:보증금|deposit)\s*(?P<v>.+)", {"deposit": V}),
@@ -140,7 +146,10 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"인천(?:시|광역시)?|incheon", {"region": "incheon"}),
     (r"경기(?:도)?|경기\s*광주(?:시)?|gyeonggi", {"region": "gyeonggi"}),
     (r"수도권", {"region": "capital_area"}),
-    (r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|광역시|busan|daegu|gwangju|daejeon|ulsan", {"region": "metro_city"}),
+    (
+        r"(?:부산|대구|광주|대전|울산)(?:시|광역시)?|광역시|busan|daegu|gwangju|daejeon|ulsan",
+        {"region": "metro_city"},
+    ),
     (r"세종(?:시)?|sejong", {"region": "sejong"}),
     (r"농어촌|[가-힣]+군|county", {"region": "county"}),
     (

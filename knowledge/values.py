@@ -160,7 +160,11 @@ def round_won(a: Num) -> Num:
 
 
 def floor_(a: Num) -> Num:
-    return _made(math.floor(a.lo) if not math.isinf(a.lo) else a.lo, math.floor(a.hi) if not math.isinf(a.hi) else a.hi, a)
+    return _made(
+        math.floor(a.lo) if not math.isinf(a.lo) else a.lo,
+        math.floor(a.hi) if not math.isinf(a.hi) else a.hi,
+        a,
+    )
 
 
 def mod(a: Num, b: Num) -> Num:

@@ -266,7 +266,8 @@ class Wording:
                 return node.value
             return number(node.value, None, lang)
         if isinstance(node, E.Bin):
-            return f"{self.words(node.a, lang)} {'×' if node.op == '*' else '÷' if node.op == '/' else node.op} {self.words(node.b, lang)}"
+            sign = {"*": "×", "/": "÷"}.get(node.op, node.op)
+            return f"{self.words(node.a, lang)} {sign} {self.words(node.b, lang)}"
         if isinstance(node, E.Neg):
             return f"−{self.words(node.a, lang)}"
         if isinstance(node, E.Cmp):
@@ -281,7 +282,11 @@ class Wording:
         if isinstance(node, E.In):
             listed = ", ".join(self._choice_label(node.a, _opt(o), lang) for o in node.options)
             if node.negate:
-                return pick(lang, f"{self.words(node.a, lang)} {listed} 아님", f"{self.words(node.a, lang)} not {listed}")
+                return pick(
+                    lang,
+                    f"{self.words(node.a, lang)} {listed} 아님",
+                    f"{self.words(node.a, lang)} not {listed}",
+                )
             return pick(lang, f"{self.words(node.a, lang)} {listed}", f"{self.words(node.a, lang)} {listed}")
         if isinstance(node, E.Logic):
             joiner = pick(lang, " 그리고 ", " and ") if node.op == "and" else pick(lang, " 또는 ", " or ")
@@ -301,15 +306,23 @@ class Wording:
         man = self.manual
         if fn in man.parameters:
             key = self.words(args[0], lang) if args else ""
-            return f"{man.parameters[fn].label.get(lang)} ({key})" if key else man.parameters[fn].label.get(lang)
-        if fn in ("sum", "count", "any", "all", "minimum", "maximum") and args and isinstance(args[0], E.Name):
+            return (
+                f"{man.parameters[fn].label.get(lang)} ({key})" if key else man.parameters[fn].label.get(lang)
+            )
+        if (
+            fn in ("sum", "count", "any", "all", "minimum", "maximum")
+            and args
+            and isinstance(args[0], E.Name)
+        ):
             unit = man.units[args[0].path].label.get(lang) if args[0].path in man.units else args[0].path
             inner = self.words(args[1], lang) if len(args) > 1 else ""
             if fn == "sum":
                 return pick(lang, f"{unit} {inner} 합계", f"{unit}: total {inner}")
             if fn == "count":
-                return pick(lang, f"{unit} 중 {inner}인 사람 수", f"{unit} with {inner}") if inner else pick(
-                    lang, f"{unit} 수", f"{unit}: number"
+                return (
+                    pick(lang, f"{unit} 중 {inner}인 사람 수", f"{unit} with {inner}")
+                    if inner
+                    else pick(lang, f"{unit} 수", f"{unit}: number")
                 )
             if fn == "any":
                 return pick(lang, f"{unit} 중 {inner}인 사람", f"{unit}: anyone with {inner}")
@@ -320,18 +333,24 @@ class Wording:
                 f"{unit} 중 {'가장 적은' if fn == 'minimum' else '가장 많은'} {inner}",
                 f"{unit}: {'lowest' if fn == 'minimum' else 'highest'} {inner}",
             )
-        if fn in ("eligible", "receiving") and args and isinstance(args[0], E.Name) and args[0].path in man.programs:
+        if (
+            fn in ("eligible", "receiving")
+            and args
+            and isinstance(args[0], E.Name)
+            and args[0].path in man.programs
+        ):
             name = man.programs[args[0].path].name.get(lang)
             return name if fn == "eligible" else pick(lang, f"{name} 수급", f"receiving {name}")
         if fn in ("min", "max"):
             parts = ", ".join(self.words(a, lang) for a in args)
-            return pick(lang, f"{parts} 중 {'작은' if fn == 'min' else '큰'} 값", f"the {'smaller' if fn == 'min' else 'larger'} of {parts}")
-        if fn == "if" and len(args) == 3:
             return pick(
                 lang,
-                f"{self.words(args[0], lang)}이면 {self.words(args[1], lang)}, 아니면 {self.words(args[2], lang)}",
-                f"{self.words(args[1], lang)} if {self.words(args[0], lang)}, else {self.words(args[2], lang)}",
+                f"{parts} 중 {'작은' if fn == 'min' else '큰'} 값",
+                f"the {'smaller' if fn == 'min' else 'larger'} of {parts}",
             )
+        if fn == "if" and len(args) == 3:
+            cond, then, other = (self.words(a, lang) for a in args)
+            return pick(lang, f"{cond}이면 {then}, 아니면 {other}", f"{then} if {cond}, else {other}")
         if len(args) == 1 and fn in ("round", "floor", "known"):
             return self.words(args[0], lang)
         return f"{fn}({', '.join(self.words(a, lang) for a in args)})"

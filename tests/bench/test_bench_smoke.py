@@ -39,7 +39,15 @@ def test_search_bench(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["engine"] == "fused" and result["encoder"]
     assert set(result["sets"]) == {"tuning", "heldout"}
     documented = {
-        "queries", "answerable", "evaluated", "top1", "top3", "top1_all", "top3_all", "by_kind", "none",
+        "queries",
+        "answerable",
+        "evaluated",
+        "top1",
+        "top3",
+        "top1_all",
+        "top3_all",
+        "by_kind",
+        "none",
         "confident",
     }
     for name, accuracy in result["sets"].items():
@@ -67,8 +75,9 @@ def test_search_bench_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["calibration"] and row <= result["calibration"][0].keys()
     argv = ["--json", "--size", "45", "--repeat", "1", "--set", "tuning", "--pending"]
     pending = _run(bench_search.main, argv, capsys)
-    assert "childcare_fee" in pending["pending_programmes"]
-    assert pending["latency"]["programs"] > result["latency"]["programs"]
+    # every programme of DESIGN.md is in the manual now: nothing left to stand in for
+    assert pending["pending_programmes"] == []
+    assert pending["latency"]["programs"] == result["latency"]["programs"]
 
 
 def test_encoders_bench(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -96,7 +105,15 @@ def test_questions_bench_finds_the_least_questions(capsys: pytest.CaptureFixture
     result = _run(bench_questions.main, ["--json", "--limit", "1", "--node-limit", "5000"], capsys)
     assert result["benchmark"] == "questions"
     assert result["households"] == 1
-    keys = {"avg_asked", "max_asked", "avg_lower_bound", "avg_ratio", "all_bounds_exact", "met", "per_household"}
+    keys = {
+        "avg_asked",
+        "max_asked",
+        "avg_lower_bound",
+        "avg_ratio",
+        "all_bounds_exact",
+        "met",
+        "per_household",
+    }
     assert keys <= result.keys()
     (row,) = result["per_household"]
     assert row["id"] == load_households()[0].id

@@ -526,9 +526,9 @@ def test_search_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "[basic_pension]" in out.splitlines()[0]
     code, out, _ = run(capsys, "search", "xyzzy", "qqq")
-    assert code == 0 and out.strip() == "찾는 사업이 없어요."
+    assert code == 0 and out.startswith("찾는 사업이 없어요.")
     code, out, _ = run(capsys, "search", "xyzzy", "--lang", "en")
-    assert out.strip() == "No programme matches."
+    assert out.startswith(("No programme matches.", "Not sure."))  # never a confident answer
 
 
 def test_search_on_a_broken_manual_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

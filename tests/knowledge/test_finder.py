@@ -29,30 +29,36 @@ def ids(found_results: Sequence[object]) -> list[str]:
 # ---------------------------------------------------------------- asking for a person
 
 
-@pytest.mark.parametrize("text", [
-    "사람이랑 직접 상담하고 싶어요",
-    "상담원 연결해 주세요",
-    "담당자랑 통화하고 싶어요",
-    "전화 상담 받고 싶어요",
-    "직원분 연결해 주세요",
-    "진짜 사람하고 얘기하고 싶어요",
-    "전화 좀 주세요",
-    "I want to talk to a person",
-    "can I speak with a social worker",
-    "please call me back",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "사람이랑 직접 상담하고 싶어요",
+        "상담원 연결해 주세요",
+        "담당자랑 통화하고 싶어요",
+        "전화 상담 받고 싶어요",
+        "직원분 연결해 주세요",
+        "진짜 사람하고 얘기하고 싶어요",
+        "전화 좀 주세요",
+        "I want to talk to a person",
+        "can I speak with a social worker",
+        "please call me back",
+    ],
+)
 def test_a_request_for_a_person_is_recognised(text: str) -> None:
     assert asks_for_a_person(text)
 
 
-@pytest.mark.parametrize("text", [
-    "혼자 살아서 말할 사람이 없어요",
-    "이야기할 사람이 필요해요",
-    "someone to talk to",
-    "I have nobody to talk to",
-    "기초연금 신청",
-    "아이 봐 줄 사람이 없어요",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "혼자 살아서 말할 사람이 없어요",
+        "이야기할 사람이 필요해요",
+        "someone to talk to",
+        "I have nobody to talk to",
+        "기초연금 신청",
+        "아이 봐 줄 사람이 없어요",
+    ],
+)
 def test_loneliness_and_ordinary_questions_are_not_a_request_for_a_person(text: str) -> None:
     assert not asks_for_a_person(text)
 
@@ -67,15 +73,18 @@ def test_a_request_for_a_person_is_answered_with_a_person(finder: Finder) -> Non
 # ---------------------------------------------------------------- what people type
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("기초연금", "basic_pension"),
-    ("기초연굼", "basic_pension"),
-    ("ㄱㅊㅇㄱ", "basic_pension"),
-    ("에바", "energy_voucher"),
-    ("청내저", "youth_tomorrow_savings"),
-    ("지아센", "local_children_center"),
-    ("긴복", "emergency_welfare"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("기초연금", "basic_pension"),
+        ("기초연굼", "basic_pension"),
+        ("ㄱㅊㅇㄱ", "basic_pension"),
+        ("에바", "energy_voucher"),
+        ("청내저", "youth_tomorrow_savings"),
+        ("지아센", "local_children_center"),
+        ("긴복", "emergency_welfare"),
+    ],
+)
 def test_names_typos_initials_and_abbreviations_are_confident(
     finder: Finder, query: str, expected: str
 ) -> None:
@@ -85,13 +94,16 @@ def test_names_typos_initials_and_abbreviations_are_confident(
     assert found.suggestion is None
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("혼자 산 지 오래돼서 며칠씩 누구랑 말 한마디 안 할 때가 많아요", {"companionship_checkin"}),
-    ("다니던 회사에서 해고를 당했어요", {"emergency_welfare", "national_employment_support"}),
-    ("겨울인데 방이 너무 추워서 잠을 못 자요", {"energy_voucher"}),
-    ("I lost my job and cannot find work", {"national_employment_support", "emergency_welfare"}),
-    ("고시원에서 지내는데 제대로 된 집으로 옮기고 싶어요", {"vulnerable_housing_support"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("혼자 산 지 오래돼서 며칠씩 누구랑 말 한마디 안 할 때가 많아요", {"companionship_checkin"}),
+        ("다니던 회사에서 해고를 당했어요", {"emergency_welfare", "national_employment_support"}),
+        ("겨울인데 방이 너무 추워서 잠을 못 자요", {"energy_voucher"}),
+        ("I lost my job and cannot find work", {"national_employment_support", "emergency_welfare"}),
+        ("고시원에서 지내는데 제대로 된 집으로 옮기고 싶어요", {"vulnerable_housing_support"}),
+    ],
+)
 def test_situations_in_residents_words_find_their_programme(
     finder: Finder, query: str, expected: set[str]
 ) -> None:
@@ -134,11 +146,17 @@ def test_programmes_not_in_the_manual_are_never_returned(finder: Finder, manual:
 
 def test_json_keeps_the_documented_shape_and_adds_what_to_do_next(finder: Finder) -> None:
     confident = finder.find("기초연금", limit=1).as_json()
-    assert confident == {"results": [{"id": "basic_pension", "score": 100.0}], "confident": True,
-                         "suggestion": None}
+    assert confident == {
+        "results": [{"id": "basic_pension", "score": 100.0}],
+        "confident": True,
+        "suggestion": None,
+    }
     human = finder.find("상담원 연결해 주세요").as_json()
-    assert human == {"results": [], "confident": False,
-                     "suggestion": {"kind": "human", "programs": [], "domains": []}}
+    assert human == {
+        "results": [],
+        "confident": False,
+        "suggestion": {"kind": "human", "programs": [], "domains": []},
+    }
 
 
 def test_words_only_finder_still_finds_names(manual: Manual) -> None:
@@ -172,8 +190,8 @@ class _Letters:
 
 def test_a_programme_scores_its_closest_text(manual: Manual) -> None:
     two = {p: manual.programs[p] for p in ("basic_pension", "child_allowance")}
-    small = Manual(domains=manual.domains, groups=manual.groups, programs=two)
-    small.phrases = {"basic_pension": ProgramPhrases(program="basic_pension", situations=["zzzz"])}
+    phrases = {"basic_pension": ProgramPhrases(program="basic_pension", situations=["zzzz"])}
+    small = Manual(domains=manual.domains, groups=manual.groups, programs=two, phrases=phrases)
     index = SemanticIndex.build(small, _Letters())
     scores = index.scores("zzzz")
     assert scores["basic_pension"] == pytest.approx(1.0)  # the situation, whatever the other texts

@@ -50,7 +50,10 @@ def test_unknown_size_is_a_range_that_waits_for_who_lives_there(manual: Manual) 
 
 def test_children_ages_list_the_children(manual: Manual) -> None:
     h = make(manual, household_size=3, children_ages=[4, 9])
-    assert [(p.handle, p.values["age"]) for p in h.people[1:]] == [("child1", Num(4, 4)), ("child2", Num(9, 9))]
+    assert [(p.handle, p.values["age"]) for p in h.people[1:]] == [
+        ("child1", Num(4, 4)),
+        ("child2", Num(9, 9)),
+    ]
     assert h.extra == Num(0, 0)
 
 
@@ -116,7 +119,10 @@ def test_receiving_from_version_2_is_complete_and_from_welfare_status_partial(ma
 def test_who_answers_set_a_fact_for_the_people_listed(manual: Manual) -> None:
     h = build(
         manual,
-        {"members": ["spouse", "parent"], "who:q": {"attr": "age", "chosen": ["parent1"], "yes": {"min": 65}, "no": {"max": 64}}},
+        {
+            "members": ["spouse", "parent"],
+            "who:q": {"attr": "age", "chosen": ["parent1"], "yes": {"min": 65}, "no": {"max": 64}},
+        },
         AS_OF,
     )
     parent, spouse = h.person("parent1"), h.person("spouse")
@@ -137,24 +143,42 @@ def test_medical_costs_as_one_total_or_by_kind(manual: Manual) -> None:
     ("facts", "fragment"),
     [
         ({"people": [{"relation": "self", "age": "seventy"}]}, "people[0].age: must be a whole number"),
-        ({"people": [{"relation": "self"}, {"relation": "cousin"}]}, "people[1].relation: 'cousin' is not one of"),
-        ({"people": [{"relation": "self", "earned_income": -5}]}, "people[0].earned_income: an amount cannot be negative"),
+        (
+            {"people": [{"relation": "self"}, {"relation": "cousin"}]},
+            "people[1].relation: 'cousin' is not one of",
+        ),
+        (
+            {"people": [{"relation": "self", "earned_income": -5}]},
+            "people[0].earned_income: an amount cannot be negative",
+        ),
         (
             {"people": [{"relation": "self"}, {"relation": "spouse"}, {"relation": "spouse"}]},
             "a spouse is listed twice (people[1], people[2])",
         ),
         ({"people": [{"relation": "child"}]}, "people[0].relation: the consulted person comes first"),
-        ({"people": [{"relation": "self"}, {"relation": "child"}], "household_size": 1}, "household_size: 1, but 2 people are listed"),
+        (
+            {"people": [{"relation": "self"}, {"relation": "child"}], "household_size": 1},
+            "household_size: 1, but 2 people are listed",
+        ),
         ({"household_size": 1, "has_spouse": True}, "household_size: 1, but 2 people are listed"),
         ({"lives_alone": True, "members": ["spouse"]}, "lives_alone: true, but other people are listed"),
         ({"has_spouse": False, "members": ["spouse"]}, "has_spouse: false, but a spouse is listed"),
-        ({"household_income": 100, "people": [{"relation": "self", "earned_income": 200}]}, "household_income: 100 does not agree"),
+        (
+            {"household_income": 100, "people": [{"relation": "self", "earned_income": 200}]},
+            "household_income: 100 does not agree",
+        ),
         ({"property": {"housing": "big"}}, "property.housing: an amount in won must be a whole number"),
         ({"region": "mars"}, "region: 'mars' is not one of"),
         ({"receiving": ["no_such_programme"]}, "receiving: unknown programme id"),
-        ({"spouse.age": 70, "has_spouse": False}, "spouse: facts are given for someone the household does not include"),
+        (
+            {"spouse.age": 70, "has_spouse": False},
+            "spouse: facts are given for someone the household does not include",
+        ),
         ({"flying_car": True}, "flying_car: unknown fact"),
-        ({"people": [{"relation": "self", "birth_date": "1950-02-30"}]}, "people[0].birth_date: must be a date"),
+        (
+            {"people": [{"relation": "self", "birth_date": "1950-02-30"}]},
+            "people[0].birth_date: must be a date",
+        ),
     ],
 )
 def test_bad_input_names_the_field(manual: Manual, facts: dict[str, Any], fragment: str) -> None:
