@@ -169,7 +169,7 @@ def _disjoint(still: list[tuple[str, tuple[str, ...]]]) -> int:
 def run(
     screener: Screener, households: list[Household], as_of: dt.date = CONSULT_DATE, node_limit: int = 20_000
 ) -> dict[str, Any]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for household in households:
         started = time.perf_counter()
         asked, answers = simulate(screener, household, as_of)

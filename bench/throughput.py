@@ -485,12 +485,13 @@ async def _run_part(part: Part) -> PartResult:
             await client.press(chat_id, "n:123456:skip")
             api.forget_all_but_last(chat_id)
 
-    profiles = load_profiles()
-    households = {
-        c: household(profiles[(c - FIRST_CHAT) % len(profiles)], c, manual)
-        for c in part.chat_ids
-        if part.kind == "bot"
-    }
+    households: dict[int, Profile] = {}
+    if part.kind == "bot":
+        assert manual is not None
+        profiles = load_profiles(manual)
+        households = {
+            c: household(profiles[(c - FIRST_CHAT) % len(profiles)], c, manual) for c in part.chat_ids
+        }
     check = Check()
     rss: list[float] = []
     seconds = cpu = 0.0

@@ -199,7 +199,8 @@ class Compiler:
         self, attr: str, spec: FactSpec, who: Callable[[Run, Person | None], Person]
     ) -> Compiled:
         def read(r: Run, p: Person | None) -> Value:
-            return who(r, p).values[attr]
+            found: Value = who(r, p).values[attr]
+            return found
 
         return Compiled(_fact_type(spec), read)
 

@@ -117,7 +117,8 @@ class FactsError(ValueError):
 class Person:
     handle: str  # self, spouse, child1, parent2 …: how `missing` names this person's facts
     relation: str
-    values: dict[str, Value] = field(default_factory=dict)
+    # The facts given while the household is built, then every fact as a Value (values.py).
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,7 +548,7 @@ def _apply_v1_composition(
     if ages is not None:
         children = [f for r, f in listed if r in ("child", "grandchild")]
         if draft.complete:
-            listed_ages = sorted(f.get("age") for f in children if f.get("age") is not None)
+            listed_ages = sorted(int(f["age"]) for f in children if f.get("age") is not None)
             if len(children) != len(ages) or (len(listed_ages) == len(ages) and listed_ages != sorted(ages)):
                 draft.problem(f"children_ages: {ages} does not match the children listed")
             elif not listed_ages:
@@ -684,7 +685,7 @@ def _birth_year(given: dict[str, Any], as_of: dt.date, handle: str) -> Num:
     return Num(as_of.year - age - 1, as_of.year - age, deps)
 
 
-def _member_values(manual: Manual, extra: Num, relations: set[str]) -> dict[str, Value]:
+def _member_values(manual: Manual, extra: Num, relations: frozenset[str]) -> dict[str, Value]:
     out: dict[str, Value] = {}
     none_there = extra.hi == 0
     for attr, spec in manual.facts_person.items():
@@ -747,7 +748,7 @@ def _receiving(manual: Manual, flat: dict[str, Any], household: Household) -> No
 
 
 def _group_cells(
-    group: str, attrs: tuple[str, ...], people: list[Person], extra: Num, relations: set[str]
+    group: str, attrs: tuple[str, ...], people: list[Person], extra: Num, relations: frozenset[str]
 ) -> frozenset[tuple[str, str]] | None:
     """The cells a total for `group` covers; None when the group's members are not yet known."""
     if group == "household":
@@ -769,7 +770,7 @@ def _group_cells(
 
 
 def _totals(
-    draft: _Draft, flat: dict[str, Any], people: list[Person], extra: Num, relations: set[str]
+    draft: _Draft, flat: dict[str, Any], people: list[Person], extra: Num, relations: frozenset[str]
 ) -> list[tuple[str, frozenset[tuple[str, str]], Num]]:
     wanted: list[tuple[str, str, str, Any]] = []
     for key, (group, measure) in V1_TOTALS.items():

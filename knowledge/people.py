@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from knowledge.household import MEMBERS, Household, Person
 from knowledge.values import (
@@ -36,7 +36,8 @@ class Ctx(Protocol):
     def blob(self, each: bool) -> Person: ...
 
 
-Fn = Callable[[Ctx, Person | None], Value]
+# Formulas are compiled against compile.Run, which has everything Ctx names and more.
+Fn = Callable[[Any, Person | None], Value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,10 +134,10 @@ class Wording:
         unit = self.unit(node.a) or self.unit(node.b)
         left = self.describe(node.a, a, unit, lang, run)
         right = self.describe(node.b, b, unit, lang, run)
-        holds = compare(node.op, a, b).tri
-        if holds is Tri.YES:
+        outcome = compare(node.op, a, b).tri
+        if outcome is Tri.YES:
             return f"{left} {E.SYMBOL[node.op]} {right}"
-        if holds is Tri.NO:
+        if outcome is Tri.NO:
             return f"{left} {E.SYMBOL[E.NEGATED[node.op]]} {right}"
         return pick(
             lang,

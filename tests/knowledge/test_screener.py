@@ -379,7 +379,13 @@ def test_no_breakdown_is_asked_when_the_total_settles_everything(screener: Scree
 
 
 def test_a_dont_know_is_never_asked_again(screener: Screener) -> None:
-    answers = {"age": None, "members": [], "household_income": None, "region": None, "welfare_status": None}
+    answers: dict[str, Any] = {
+        "age": None,
+        "members": [],
+        "household_income": None,
+        "region": None,
+        "welfare_status": None,
+    }
     seen = set()
     while (qid := next_question(screener, answers, AS_OF)) is not None:
         assert qid not in seen and qid not in answers
