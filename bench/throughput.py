@@ -243,9 +243,11 @@ def household(profile: Profile, chat_id: int, manual: Manual) -> Profile:
                 person[attr] = int(round(person[attr] * factor, -3))
     me = facts["people"][0]
     me["age"] = max(0, me["age"] + rng.randint(-2, 2))
-    for key in ("monthly_rent", "income_last_year"):
-        if facts.get(key):
-            facts[key] = int(round(facts[key] * factor, -3))
+    if facts.get("monthly_rent"):
+        facts["monthly_rent"] = int(round(facts["monthly_rent"] * factor, -3))
+    if "income_last_year" in facts:  # a total: it must stay the sum of what it adds up
+        last_year = ("earned_income_last_year", "other_income_last_year")
+        facts["income_last_year"] = sum(int(p.get(a, 0)) for p in facts["people"] for a in last_year)
     return Profile(profile.id, profile.note, answers_of(manual, facts), facts)
 
 

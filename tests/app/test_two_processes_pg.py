@@ -179,6 +179,11 @@ class Resident:
             order = [c.value for c in self.manual.questions[qid].choices]
             value = sorted(value, key=order.index)
         self.answers.append((qid, value, QuestionOutcome.ANSWERED))
+        if kind in (QuestionType.MEMBERS, QuestionType.WHO):
+            for person in value:  # each press adds one person (members) or marks one (who)
+                self.press(f"t:{cid}:{qid}:{person}")
+            self.press(f"d:{cid}:{qid}" if value else f"a:{cid}:{qid}:none")
+            return
         if kind == QuestionType.BOOL:
             self.press(f"a:{cid}:{qid}:{'true' if value else 'false'}")
         elif kind == QuestionType.CHOICE:
@@ -301,7 +306,7 @@ def test_two_taps_of_one_chat_in_two_processes_at_once_both_count(
     profile = next(p for p in load_profiles() if p.id == "elderly_recipient_jjokbang").answers
     resident = Resident(processes, api, manual, reader, 930_001, route=lambda n: 0)
     resident.begin()
-    qid = resident.walk(profile, until=lambda q: manual.questions[q].type == QuestionType.MULTI_CHOICE)
+    qid = resident.walk(profile, until=lambda q: q == "welfare_status")
     assert qid == "welfare_status"
     cid, _, _ = resident.current()
     first, second = sorted(profile[qid], key=[c.value for c in manual.questions[qid].choices].index)
