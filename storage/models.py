@@ -22,16 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from casework.roles import OrgKind, Role
+
+__all__ = ["OrgKind", "Role"]  # re-exported: the roles are the casework domain's, stored here
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class Role(StrEnum):
-    RESIDENT = "resident"
-    STAFF = "staff"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
 
 
 class ConsultationState(StrEnum):
