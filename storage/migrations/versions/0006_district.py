@@ -67,11 +67,17 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id", name="pk_organisations"),
             sa.UniqueConstraint("code", name="uq_organisations_code"),
         )
-        _add_fk_column("users", "organisation_id", "organisations")
-        op.create_index("ix_users_organisation_id", "users", ["organisation_id"])
-        _add_fk_column("households", "centre_id", "organisations")
-        op.create_index("ix_households_centre_id", "households", ["centre_id"])
-        _add_fk_column("invitations", "organisation_id", "organisations")
+    inspector = sa.inspect(op.get_bind())
+    for table, column, indexed in (
+        ("users", "organisation_id", True),
+        ("households", "centre_id", True),
+        ("invitations", "organisation_id", False),
+    ):
+        if column in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        _add_fk_column(table, column, "organisations")
+        if indexed:
+            op.create_index(f"ix_{table}_{column}", table, [column])
 
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
