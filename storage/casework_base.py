@@ -33,10 +33,19 @@ MAX_TEXT = 1000  # a need's description, a note or a reason: a few sentences, no
 MAX_PAGE = 100
 INVITE_PREFIX = "inv_"  # deep link: t.me/<bot>?start=inv_<token>
 MAX_INVITE_TTL_HOURS = 24 * 30
-STAFF_ROLES = frozenset({Role.STAFF, Role.COORDINATOR, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.STAFF, Role.HEAD, Role.COORDINATOR, Role.ADMIN})
 OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
-INVITE_ROLES = STAFF_ROLES
-_RANK = {Role.RESIDENT: 0, Role.STAFF: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+INVITE_ROLES = STAFF_ROLES | {Role.PARTNER, Role.REPORTER}
+# An invitation never demotes: ranks of the roles a person may be invited to.
+_RANK = {
+    Role.RESIDENT: 0,
+    Role.REPORTER: 1,
+    Role.PARTNER: 1,
+    Role.STAFF: 2,
+    Role.HEAD: 3,
+    Role.COORDINATOR: 3,
+    Role.ADMIN: 4,
+}
 _PROGRAM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -126,6 +135,7 @@ def _event(
     to_status: NeedStatus | None = None,
     note: str | None = None,
     assignee: User | None = None,
+    assignee_id: int | None = None,
 ) -> NeedEvent:
     event = NeedEvent(
         actor_id=actor.id if actor is not None else None,
@@ -133,7 +143,7 @@ def _event(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        assignee_id=assignee.id if assignee is not None else None,
+        assignee_id=assignee.id if assignee is not None else assignee_id,
         note=note,
     )
     need.events.append(event)

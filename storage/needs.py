@@ -15,9 +15,9 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from casework import need as domain
 from casework.model import (
     ACTIVE_STATUSES,
-    CLOSED_STATUSES,
     SUPPORTED_STATUSES,
     EventKind,
     NeedCategory,
@@ -25,7 +25,7 @@ from casework.model import (
     Urgency,
 )
 from casework.policy import DEFAULT_DUPLICATE_WINDOW_DAYS, Timeframes
-from casework.workflow import IllegalTransition, check_transition, is_reopen
+from casework.workflow import check_transition
 from storage.casework_base import (
     INVITE_PREFIX,
     MAX_PAGE,
@@ -122,6 +122,10 @@ def log_need(
     override_reason: str | None = None,
     override_role: Role | None = None,
     now: dt.datetime | None = None,
+    centre_id: int | None = None,
+    review_required: bool = False,
+    reported_by: User | None = None,
+    relay_consent: bool = False,
 ) -> NeedLogged:
     """Store a need (status open, due date from timeframes) with its 'created' event.
 
@@ -131,7 +135,7 @@ def log_need(
     (override_role, e.g. from handlers.guard.role_of, wins over the stored role) or PermissionError.
     """
     now = _now(now)
-    if (household is None) == (resident is None):
+    if sum(x is not None for x in (household, resident, reported_by)) != 1:
         raise ValueError("a need is about a household or about the resident logging it: exactly one")
     if resident is not None and consent_at is None:
         raise ConsentRequired("a resident's need needs their consent before it is stored")
@@ -169,19 +173,72 @@ def log_need(
         consent_at=consent_at,
         callback_requested=callback_requested or window is not None,
         callback_window=window,
-        status=NeedStatus.OPEN,
+        status=domain.initial_status(review_required),
+        centre_id=centre_id if centre_id is not None else (household.centre_id if household else None),
+        reported_by_id=reported_by.id if reported_by is not None else None,
+        relay_consent_at=consent_at if relay_consent and resident is not None else None,
         due_at=timeframes.due_at(now, category, urgency),
         created_at=now,
         updated_at=now,
         duplicate_override_reason=reason,
     )
     s.add(need)
-    _event(need, actor=created_by, kind=EventKind.CREATED, at=now, to_status=NeedStatus.OPEN)
+    _event(need, actor=created_by, kind=EventKind.CREATED, at=now, to_status=need.status)
     if reason is not None:
         ids = ", ".join(f"#{d.id}" for d in duplicates)
         _event(need, actor=overrider, kind=EventKind.DUPLICATE_OVERRIDE, at=now, note=f"{reason} ({ids})")
     s.flush()
     return NeedLogged(need, bool(found), found, duplicates)
+
+
+def state_of(need: Need) -> domain.NeedState:
+    """The row's state as the domain model sees it."""
+    return domain.NeedState(
+        status=NeedStatus(need.status),
+        assignee_id=need.assignee_id,
+        created_at=need.created_at,
+        due_at=need.due_at,
+        closed_at=need.closed_at,
+        close_reason=need.close_reason,
+        anonymised=need.anonymised_at is not None,
+    )
+
+
+def apply(need: Need, change: domain.Change, actor: User | None, now: dt.datetime) -> NeedEvent:
+    """Write a domain change back onto the row, with its event."""
+    state = change.state
+    need.status = state.status
+    if state.assignee_id is None:
+        need.assignee = None
+    need.assignee_id = state.assignee_id
+    need.due_at, need.closed_at, need.close_reason = state.due_at, state.closed_at, state.close_reason
+    need.updated_at = now
+    return _event(
+        need,
+        actor=actor,
+        kind=change.kind,
+        at=now,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        note=change.note,
+        assignee_id=change.assignee_id,
+    )
+
+
+def review(
+    s: Session,
+    need: Need,
+    actor: User,
+    *,
+    approve: bool,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> NeedEvent:
+    """The head of the centre's check: into the coordinators' queue, or turned down with a reason."""
+    now = _now(now)
+    event = apply(need, domain.review(state_of(need), approve=approve, now=now, note=_note(note)), actor, now)
+    s.flush()
+    return event
 
 
 def assign(
@@ -196,31 +253,18 @@ def assign(
 
     Returns the 'assigned' event, or None when it already was theirs (no change, no event).
     """
-    _live(need)
     now = _now(now)
-    if need.status in CLOSED_STATUSES:
-        raise IllegalTransition(need.status, NeedStatus.ASSIGNED, "not_allowed")
-    if Role(assignee.role) not in STAFF_ROLES or not assignee.active:
-        raise ValueError(f"user {assignee.id} is not active staff and cannot be assigned a need")
-    if need.assignee_id == assignee.id:
-        return None
-    before = need.status
-    after = NeedStatus.ASSIGNED if before == NeedStatus.OPEN else before
-    if after != before:
-        check_transition(before, after, note)
-    need.assignee = assignee
-    need.status = after
-    need.updated_at = now
-    event = _event(
-        need,
-        actor=actor,
-        kind=EventKind.ASSIGNED,
-        at=now,
-        from_status=before,
-        to_status=after,
+    change = domain.assign(
+        state_of(need),
+        assignee.id,
+        assignee_is_staff=Role(assignee.role) in STAFF_ROLES and assignee.active,
+        now=now,
         note=_note(note),
-        assignee=assignee,
     )
+    if change is None:
+        return None
+    need.assignee = assignee
+    event = apply(need, change, actor, now)
     s.flush()
     return event
 
@@ -273,26 +317,7 @@ def change_status(
             need.duplicate_override_reason = reason
             ids = ", ".join(f"#{d.id}" for d in duplicates)
             _event(need, actor=overrider, kind=EventKind.DUPLICATE_OVERRIDE, at=now, note=f"{reason} ({ids})")
-    reopen = is_reopen(before, to)
-    need.status = to
-    need.updated_at = now
-    if to in CLOSED_STATUSES:
-        need.closed_at = now
-        need.close_reason = clean
-    if reopen:
-        need.due_at = now + (need.due_at - need.created_at)
-        need.closed_at = None
-        need.close_reason = None
-        need.assignee = None
-    event = _event(
-        need,
-        actor=actor,
-        kind=EventKind.REOPENED if reopen else EventKind.STATUS,
-        at=now,
-        from_status=before,
-        to_status=to,
-        note=clean,
-    )
+    event = apply(need, domain.change_status(state_of(need), to, now=now, note=clean), actor, now)
     s.flush()
     return event
 
