@@ -17,7 +17,7 @@ from casework.model import (
     EventKind,
     NeedStatus,
 )
-from casework.need import NeedAnonymised
+from casework.need import NeedAnonymised as NeedAnonymised
 from casework.privacy import mask_text
 from storage.models import (
     Role,

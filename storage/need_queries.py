@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.model import (
@@ -25,10 +25,13 @@ from storage.models import (
     Household,
     utcnow,
 )
+from storage.models_district import MeetingItem
 from storage.models_needs import (
     Need,
     Visit,
 )
+
+_URGENCY_RANK = case((Need.urgency == Urgency.URGENT, 0), (Need.urgency == Urgency.NORMAL, 1), else_=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +88,15 @@ def list_needs(
     household_id: int | None = None,
     overdue: bool | None = None,
     include_anonymised: bool = False,
-    order: Literal["newest", "due"] = "newest",
+    order: Literal["newest", "due", "urgency"] = "newest",
     now: dt.datetime | None = None,
     offset: int = 0,
     limit: int = 10,
+    scope: ColumnElement[bool] | None = None,
+    centre_id: int | None = None,
+    meeting_on: dt.date | None = None,
+    reported: bool | None = None,
+    count: bool = True,
 ) -> tuple[list[Need], int]:
     """One page of needs matching every filter given, and how many match in all.
 
@@ -108,8 +116,24 @@ def list_needs(
         include_anonymised=include_anonymised,
         now=_now(now),
     )
-    total = s.scalar(select(func.count(Need.id)).where(*conditions)) or 0
-    ordering = (Need.created_at.desc(), Need.id.desc()) if order == "newest" else (Need.due_at, Need.id)
+    if scope is not None:
+        conditions.append(scope)
+    if centre_id is not None:
+        conditions.append(Need.centre_id == centre_id)
+    if meeting_on is not None:
+        conditions.append(
+            Need.id.in_(select(MeetingItem.need_id).where(MeetingItem.meeting_on == meeting_on))
+        )
+    if reported is not None:
+        conditions.append(Need.reported_by_id.is_not(None) if reported else Need.reported_by_id.is_(None))
+    total = (s.scalar(select(func.count(Need.id)).where(*conditions)) or 0) if count else -1
+    orderings = {
+        "newest": (Need.created_at.desc(), Need.id.desc()),
+        "due": (Need.due_at, Need.id),
+        # Urgent first, then by due date: the order a coordinator works a queue in.
+        "urgency": (_URGENCY_RANK, Need.due_at, Need.id),
+    }
+    ordering = orderings[order]
     query = (
         select(Need)
         .where(*conditions)
@@ -220,3 +244,184 @@ def export_rows(
         )
         for need, code in s.execute(query)
     ]
+
+
+# --- at scale: counts and aggregates in SQL, exports streamed ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestCounts:
+    """The daily digest as counts, and only the most urgent few needs by number."""
+
+    new: int
+    unassigned: int
+    overdue: int
+    awaiting_review: int
+    most_urgent: list[tuple[int, str, str, dt.datetime]]  # need id, category, urgency, due
+
+
+def digest_counts(
+    s: Session, clause: ColumnElement[bool], now: dt.datetime | None = None, top: int = 5
+) -> DigestCounts:
+    now = _now(now)
+    live = and_(Need.anonymised_at.is_(None), Need.status.in_(ACTIVE_STATUSES), clause)
+    counts = s.execute(
+        select(
+            func.count(Need.id).filter(Need.created_at >= now - dt.timedelta(days=1)),
+            func.count(Need.id).filter(Need.assignee_id.is_(None)),
+            func.count(Need.id).filter(Need.due_at < now),
+            func.count(Need.id).filter(Need.status == NeedStatus.REVIEW),
+        ).where(live)
+    ).one()
+    urgent = s.execute(
+        select(Need.id, Need.category, Need.urgency, Need.due_at)
+        .where(live)
+        .order_by(_URGENCY_RANK, Need.due_at, Need.id)
+        .limit(top)
+    ).all()
+    return DigestCounts(
+        new=int(counts[0]),
+        unassigned=int(counts[1]),
+        overdue=int(counts[2]),
+        awaiting_review=int(counts[3]),
+        most_urgent=[(int(i), str(c), str(u), d) for i, c, u, d in urgent],
+    )
+
+
+def _month_expr(s: Session) -> Any:
+    # The month in Korean time: a need logged at 23:30 KST on 31 October belongs to October.
+    if s.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Asia/Seoul", Need.created_at), "YYYY-MM")
+    return func.strftime("%Y-%m", Need.created_at, "+9 hours")
+
+
+def _days_expr(s: Session) -> Any:
+    if s.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", Need.closed_at - Need.created_at) / 86400.0
+    return func.julianday(Need.closed_at) - func.julianday(Need.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregates:
+    by_category_status: dict[tuple[str, str], int]
+    by_month: dict[str, int]
+    households: int
+    residents: int
+    resolved: int
+    median_days: float | None
+    overdue: int
+    visits_by_staff: dict[int, int]
+    follow_up: dict[int, tuple[int, int]]  # assignee → (still being worked on, resolved)
+
+
+def aggregates(
+    s: Session,
+    clause: ColumnElement[bool],
+    today_start: dt.datetime,
+    month_start: dt.datetime,
+    visit_clause: ColumnElement[bool] | None = None,
+    per_official: bool = False,
+) -> Aggregates:
+    """Statistics in a handful of GROUP BY statements: nothing is loaded row by row."""
+    grouped = s.execute(
+        select(Need.category, Need.status, func.count(Need.id))
+        .where(clause)
+        .group_by(Need.category, Need.status)
+    ).all()
+    month = _month_expr(s)
+    months = s.execute(
+        select(month, func.count(Need.id)).where(clause, Need.created_at >= month_start).group_by(month)
+    ).all()
+    distinct = s.execute(
+        select(
+            func.count(func.distinct(Need.household_id)),
+            func.count(func.distinct(Need.resident_user_id)),
+            func.count(Need.id).filter(Need.status.in_(ACTIVE_STATUSES), Need.due_at < today_start),
+        ).where(clause)
+    ).one()
+    resolved_clause = and_(clause, Need.status == NeedStatus.RESOLVED, Need.closed_at.is_not(None))
+    resolved = s.scalar(select(func.count(Need.id)).where(resolved_clause)) or 0
+    median: float | None = None
+    if resolved:
+        days = _days_expr(s)
+        if s.get_bind().dialect.name == "postgresql":
+            median = s.scalar(select(func.percentile_cont(0.5).within_group(days)).where(resolved_clause))
+        else:
+            middle = (
+                s.execute(
+                    select(days)
+                    .where(resolved_clause)
+                    .order_by(days)
+                    .offset((resolved - 1) // 2)
+                    .limit(2 - resolved % 2)
+                )
+                .scalars()
+                .all()
+            )
+            median = sum(middle) / len(middle)
+    visits_query = select(Visit.staff_id, func.count(Visit.id)).group_by(Visit.staff_id)
+    if visit_clause is not None:
+        visits_query = visits_query.where(visit_clause)
+    visits = {int(staff): int(n) for staff, n in s.execute(visits_query)}
+    follow_up: dict[int, tuple[int, int]] = {}
+    if per_official:
+        rows = s.execute(
+            select(
+                Need.assignee_id,
+                func.count(Need.id).filter(Need.status.in_(ACTIVE_STATUSES)),
+                func.count(Need.id).filter(Need.status == NeedStatus.RESOLVED),
+            )
+            .where(clause, Need.assignee_id.is_not(None))
+            .group_by(Need.assignee_id)
+        )
+        follow_up = {int(a or 0): (int(o), int(r)) for a, o, r in rows}
+    return Aggregates(
+        by_category_status={(str(c), str(st)): int(n) for c, st, n in grouped},
+        by_month={str(m): int(n) for m, n in months},
+        households=int(distinct[0]),
+        residents=int(distinct[1]),
+        resolved=int(resolved),
+        median_days=float(median) if median is not None else None,
+        overdue=int(distinct[2]),
+        visits_by_staff=visits,
+        follow_up=follow_up,
+    )
+
+
+def iter_export(s: Session, clause: ColumnElement[bool], batch: int = 2000) -> Iterator[ExportRow]:
+    """Every need under the clause, oldest first, streamed: at most `batch` rows are held at a time."""
+    query = (
+        select(
+            Need.id,
+            Household.code,
+            Need.resident_user_id,
+            Need.category,
+            Need.urgency,
+            Need.status,
+            Need.programs,
+            Need.created_at,
+            Need.due_at,
+            Need.assignee_id,
+            Need.closed_at,
+            Need.description,
+        )
+        .outerjoin(Household, Household.id == Need.household_id)
+        .where(clause)
+        .order_by(Need.id)
+        .execution_options(yield_per=batch, stream_results=True)
+    )
+    for row in s.execute(query):
+        yield ExportRow(
+            need_id=row[0],
+            household_code=row[1],
+            by_resident=row[2] is not None,
+            category=NeedCategory(row[3]),
+            urgency=Urgency(row[4]),
+            status=NeedStatus(row[5]),
+            programs=tuple(row[6] or ()),
+            created_at=row[7],
+            due_at=row[8],
+            assignee_id=row[9],
+            closed_at=row[10],
+            description=row[11],
+        )
