@@ -77,6 +77,11 @@ def place_user(s: Session, user: User, org: Organisation | None, role: Role | No
     return user
 
 
+def is_headquarters(s: Session, org_id: int) -> bool:
+    org = s.get(Organisation, org_id)
+    return org is not None and org.kind == OrgKind.HEADQUARTERS
+
+
 def members(s: Session, org_id: int, roles: Iterable[Role] | None = None) -> list[User]:
     query = select(User).where(User.organisation_id == org_id, User.active.is_(True)).order_by(User.id)
     if roles is not None:

@@ -157,6 +157,8 @@ def redeem_invitation(s: Session, token: str, user: User, now: dt.datetime | Non
         raise InvitationError("used")
     user.role = role
     user.active = True
+    # The invitation names the centre, headquarters or partner the person joins.
+    user.organisation_id = invitation.organisation_id
     s.flush()
     return role
 
