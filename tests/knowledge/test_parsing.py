@@ -212,15 +212,39 @@ def test_the_table_covers_every_question_type(manual):
 # Money, one parser at a time
 
 MONEY = [
-    ("80만원", 800_000), ("80만", 800_000), ("800,000", 800_000), ("800000원", 800_000),
-    ("1억 2천만원", 120_000_000), ("1억2천", 120_000_000), ("1억 5000", 150_000_000),
-    ("1억 2천만 5천", 120_005_000), ("2.5백만", 2_500_000), ("3천5백만", 35_000_000),
-    ("월 80만원", 800_000), ("약 50만", 500_000), ("0", 0), ("0원", 0), ("없음", 0), ("천만원", 10_000_000),
-    ("만원", 10_000), ("12,345원", 12_345), ("1,000만", 10_000_000),
-    ("오십만원", 500_000), ("이천만", 20_000_000),
-    ("80 만 원", 800_000), ("２５만원", 250_000), ("₩800,000", 800_000), ("800,000 won", 800_000),
-    ("800k", 800_000), ("1.2m", 1_200_000), ("KRW 800,000", 800_000), ("1.5 million", 1_500_000),
-    ("about 1.2m", 1_200_000), ("2 billion", 2_000_000_000), ("80만원/월", 800_000), ("0.5만", 5_000),
+    ("80만원", 800_000),
+    ("80만", 800_000),
+    ("800,000", 800_000),
+    ("800000원", 800_000),
+    ("1억 2천만원", 120_000_000),
+    ("1억2천", 120_000_000),
+    ("1억 5000", 150_000_000),
+    ("1억 2천만 5천", 120_005_000),
+    ("2.5백만", 2_500_000),
+    ("3천5백만", 35_000_000),
+    ("월 80만원", 800_000),
+    ("약 50만", 500_000),
+    ("0", 0),
+    ("0원", 0),
+    ("없음", 0),
+    ("천만원", 10_000_000),
+    ("만원", 10_000),
+    ("12,345원", 12_345),
+    ("1,000만", 10_000_000),
+    ("오십만원", 500_000),
+    ("이천만", 20_000_000),
+    ("80 만 원", 800_000),
+    ("２５만원", 250_000),
+    ("₩800,000", 800_000),
+    ("800,000 won", 800_000),
+    ("800k", 800_000),
+    ("1.2m", 1_200_000),
+    ("KRW 800,000", 800_000),
+    ("1.5 million", 1_500_000),
+    ("about 1.2m", 1_200_000),
+    ("2 billion", 2_000_000_000),
+    ("80만원/월", 800_000),
+    ("0.5만", 5_000),
 ]
 
 
@@ -257,8 +281,15 @@ def test_parse_money_refuses(text, problem):
 
 @pytest.mark.parametrize(
     ("text", "period", "has_unit"),
-    [("월 80만", "month", True), ("80만원/월", "month", True), ("800,000 per month", "month", False),
-     ("연 1200만", "year", True), ("연봉 3600만", "year", True), ("80만", None, True), ("80", None, False)],
+    [
+        ("월 80만", "month", True),
+        ("80만원/월", "month", True),
+        ("800,000 per month", "month", False),
+        ("연 1200만", "year", True),
+        ("연봉 3600만", "year", True),
+        ("80만", None, True),
+        ("80", None, False),
+    ],
 )
 def test_read_money_reports_period_and_unit(text, period, has_unit):
     money = read_money(text)
@@ -307,10 +338,25 @@ def test_parse_int_list_refuses(text):
 # Don't know
 
 DONT_KNOW = [
-    "모름", "몰라요", "잘 모르겠어요", "모르겠음", "모르겠습니다", "잘 몰라요", "나이 모름",
+    "모름",
+    "몰라요",
+    "잘 모르겠어요",
+    "모르겠음",
+    "모르겠습니다",
+    "잘 몰라요",
+    "나이 모름",
     "소득은 잘 모르겠어요",
-    "기억이 안 나요", "don't know", "dont know", "I don't know", "I don’t know", "not sure", "Unknown", "idk",
-    "?", "??", "？",
+    "기억이 안 나요",
+    "don't know",
+    "dont know",
+    "I don't know",
+    "I don’t know",
+    "not sure",
+    "Unknown",
+    "idk",
+    "?",
+    "??",
+    "？",
 ]
 NOT_DONT_KNOW = ["없음", "0", "아니요", "no", "80만 모름", "모르는 사람", "네", "unknown 3", ""]
 
@@ -466,8 +512,15 @@ def test_multi_choice_names_the_part_it_did_not_understand(manual):
 
 @pytest.mark.parametrize(
     ("qid", "text"),
-    [("housing_type", "월세 아니에요"), ("housing_type", "no"), ("employment", "아니요"), ("region", "제주"),
-     ("disability", "네"), ("disability", "4"), ("disability", "0")],
+    [
+        ("housing_type", "월세 아니에요"),
+        ("housing_type", "no"),
+        ("employment", "아니요"),
+        ("region", "제주"),
+        ("disability", "네"),
+        ("disability", "4"),
+        ("disability", "0"),
+    ],
 )
 def test_choices_are_not_guessed(manual, qid, text):
     """A negated label, a bare yes/no or an out-of-range number is not a choice."""
@@ -505,7 +558,17 @@ def test_never_raises(manual):
     rng = random.Random(20261124)
     alphabet = [
         *"0123456789,.-~?! 만천백억원세살명인네아니요없음모름자녀와및월연abcdekmKRW１２、",
-        "\u200b", "₩", "ㅇ", "①", "\n", "'", '"', "(", ")", "*", "\\",
+        "\u200b",
+        "₩",
+        "ㅇ",
+        "①",
+        "\n",
+        "'",
+        '"',
+        "(",
+        ")",
+        "*",
+        "\\",
     ]
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))

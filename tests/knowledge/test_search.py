@@ -20,23 +20,60 @@ from knowledge.model import Program
 from knowledge.search import DEFAULT_CUTOFF, Hit, SearchIndex, normalize, results_json, words
 
 EIGHT = (
-    "livelihood_benefit", "basic_pension", "single_parent_child_allowance", "emergency_welfare",
-    "child_allowance", "education_benefit", "medical_aid", "housing_benefit",
+    "livelihood_benefit",
+    "basic_pension",
+    "single_parent_child_allowance",
+    "emergency_welfare",
+    "child_allowance",
+    "education_benefit",
+    "medical_aid",
+    "housing_benefit",
 )
 # DESIGN.md's fixed programme ids.
-DESIGN_IDS = frozenset((
-    "livelihood_benefit", "basic_pension", "disability_pension", "disability_allowance", "emergency_welfare",
-    "earned_income_tax_credit", "child_tax_credit", "single_parent_child_allowance",
-    "near_poor_certification",
-    "energy_voucher", "elderly_customized_care", "emergency_safety_alert", "disability_activity_support",
-    "elderly_free_meals", "companionship_checkin", "national_employment_support", "senior_jobs",
-    "youth_future_savings", "youth_tomorrow_savings", "housing_benefit", "youth_rent_support",
-    "vulnerable_housing_support", "medical_aid", "national_health_screening", "postnatal_care_voucher",
-    "out_of_pocket_ceiling", "near_poor_copay_reduction", "catastrophic_medical_expense", "child_allowance",
-    "parental_benefit", "first_meeting_voucher", "diaper_formula_support", "childcare_helper_service",
-    "community_care_center", "local_children_center", "culture_nuri_card", "sports_voucher",
-    "education_benefit", "education_expense_support", "national_scholarship",
-))
+DESIGN_IDS = frozenset(
+    (
+        "livelihood_benefit",
+        "basic_pension",
+        "disability_pension",
+        "disability_allowance",
+        "emergency_welfare",
+        "earned_income_tax_credit",
+        "child_tax_credit",
+        "single_parent_child_allowance",
+        "near_poor_certification",
+        "energy_voucher",
+        "elderly_customized_care",
+        "emergency_safety_alert",
+        "disability_activity_support",
+        "elderly_free_meals",
+        "companionship_checkin",
+        "national_employment_support",
+        "senior_jobs",
+        "youth_future_savings",
+        "youth_tomorrow_savings",
+        "housing_benefit",
+        "youth_rent_support",
+        "vulnerable_housing_support",
+        "medical_aid",
+        "national_health_screening",
+        "postnatal_care_voucher",
+        "out_of_pocket_ceiling",
+        "near_poor_copay_reduction",
+        "catastrophic_medical_expense",
+        "child_allowance",
+        "parental_benefit",
+        "first_meeting_voucher",
+        "diaper_formula_support",
+        "childcare_helper_service",
+        "community_care_center",
+        "local_children_center",
+        "culture_nuri_card",
+        "sports_voucher",
+        "education_benefit",
+        "education_expense_support",
+        "national_scholarship",
+    )
+)
 KINDS = {"name", "spacing", "particle", "typo", "chosung", "colloquial", "old_name", "english", "domain"}
 
 
@@ -52,13 +89,20 @@ def index(eight: Manual) -> SearchIndex:
 
 
 def _program(pid: str, ko: str, en: str, domain: str = "income", **extra: Any) -> Program:
-    return Program.model_validate({
-        "id": pid, "name": {"ko": ko, "en": en}, "domain": domain,
-        "groups": extra.pop("groups", ["low_income"]),
-        "summary": {"ko": ko, "en": en}, "benefit": {"ko": ko, "en": en}, "rule": {"answer": "age", "ge": 0},
-        "apply": {"where": {"ko": "행정복지센터", "en": "Community centre"}},
-        "sources": [{"title": "test", "as_of": "2026-01-01"}], **extra,
-    })
+    return Program.model_validate(
+        {
+            "id": pid,
+            "name": {"ko": ko, "en": en},
+            "domain": domain,
+            "groups": extra.pop("groups", ["low_income"]),
+            "summary": {"ko": ko, "en": en},
+            "benefit": {"ko": ko, "en": en},
+            "rule": {"answer": "age", "ge": 0},
+            "apply": {"where": {"ko": "행정복지센터", "en": "Community centre"}},
+            "sources": [{"title": "test", "as_of": "2026-01-01"}],
+            **extra,
+        }
+    )
 
 
 def _tiny(manual: Manual, *programs: Program) -> SearchIndex:
@@ -75,25 +119,31 @@ def top(index: SearchIndex, query: str) -> Hit:
 # ---------------------------------------------------------------- what people type
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("기초연금", "basic_pension"),
-    ("생계급여", "livelihood_benefit"),
-    ("아동수당", "child_allowance"),
-    ("의료급여", "medical_aid"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("기초연금", "basic_pension"),
+        ("생계급여", "livelihood_benefit"),
+        ("아동수당", "child_allowance"),
+        ("의료급여", "medical_aid"),
+    ],
+)
 def test_exact_name_scores_full_and_is_not_ambiguous(index: SearchIndex, query: str, expected: str) -> None:
     hits = index.search(query)
     assert hits[0] == Hit(expected, 100.0)
     assert not index.is_ambiguous(hits)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("기초연굼", "basic_pension"),
-    ("기쵸연금", "basic_pension"),
-    ("생게급여", "livelihood_benefit"),
-    ("주거급녀", "housing_benefit"),
-    ("아동수담", "child_allowance"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("기초연굼", "basic_pension"),
+        ("기쵸연금", "basic_pension"),
+        ("생게급여", "livelihood_benefit"),
+        ("주거급녀", "housing_benefit"),
+        ("아동수담", "child_allowance"),
+    ],
+)
 def test_one_letter_typo_still_finds_the_programme(index: SearchIndex, query: str, expected: str) -> None:
     hit = top(index, query)
     assert hit.program_id == expected
@@ -104,46 +154,58 @@ def test_typo_inside_a_sentence(index: SearchIndex) -> None:
     assert top(index, "우리 엄마 기초연굼 얼마 나와요").program_id == "basic_pension"
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("ㄱㅊㅇㄱ", "basic_pension"),
-    ("ㅅㄱㄱㅇ", "livelihood_benefit"),
-    ("ㅇㄷㅅㄷ", "child_allowance"),
-    ("ㅈㄱㄱㅇ", "housing_benefit"),
-    ("ㄱㅊ ㅇㄱ", "basic_pension"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ㄱㅊㅇㄱ", "basic_pension"),
+        ("ㅅㄱㄱㅇ", "livelihood_benefit"),
+        ("ㅇㄷㅅㄷ", "child_allowance"),
+        ("ㅈㄱㄱㅇ", "housing_benefit"),
+        ("ㄱㅊ ㅇㄱ", "basic_pension"),
+    ],
+)
 def test_initial_consonants(index: SearchIndex, query: str, expected: str) -> None:
     assert top(index, query).program_id == expected
 
 
-@pytest.mark.parametrize("query", [
-    "기초연금을 받고 싶어요",
-    "기초연금 신청방법",
-    "기초연금은 얼마예요?",
-    "기초연금신청",
-    "기초연금을받고싶어요",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "기초연금을 받고 싶어요",
+        "기초연금 신청방법",
+        "기초연금은 얼마예요?",
+        "기초연금신청",
+        "기초연금을받고싶어요",
+    ],
+)
 def test_particles_and_filler_are_ignored(index: SearchIndex, query: str) -> None:
     assert top(index, query) == Hit("basic_pension", 100.0)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("기초 연금", "basic_pension"),
-    ("기 초 연 금", "basic_pension"),
-    ("주거 급여", "housing_benefit"),
-    ("긴급 복지 지원", "emergency_welfare"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("기초 연금", "basic_pension"),
+        ("기 초 연 금", "basic_pension"),
+        ("주거 급여", "housing_benefit"),
+        ("긴급 복지 지원", "emergency_welfare"),
+    ],
+)
 def test_spacing_does_not_matter(index: SearchIndex, query: str, expected: str) -> None:
     assert top(index, query) == Hit(expected, 100.0)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("basic pension", "basic_pension"),
-    ("Basic Pension!!", "basic_pension"),
-    ("ＢＡＳＩＣ　ＰＥＮＳＩＯＮ", "basic_pension"),
-    ("housing benefit", "housing_benefit"),
-    ("pension basic", "basic_pension"),
-    ("medical aid", "medical_aid"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("basic pension", "basic_pension"),
+        ("Basic Pension!!", "basic_pension"),
+        ("ＢＡＳＩＣ　ＰＥＮＳＩＯＮ", "basic_pension"),
+        ("housing benefit", "housing_benefit"),
+        ("pension basic", "basic_pension"),
+        ("medical aid", "medical_aid"),
+    ],
+)
 def test_english_names(index: SearchIndex, query: str, expected: str) -> None:
     assert top(index, query).program_id == expected
 

@@ -12,8 +12,13 @@ from knowledge.parsing import normalize
 from knowledge.shorthand import TOKENS, Shorthand, V, parse_shorthand
 
 RENT_ALONE = {
-    "age": 72, "household_size": 1, "household_income": 800_000, "lives_alone": True, "disability": "none",
-    "housing_type": "monthly_rent", "monthly_rent": 250_000,
+    "age": 72,
+    "household_size": 1,
+    "household_income": 800_000,
+    "lives_alone": True,
+    "disability": "none",
+    "housing_type": "monthly_rent",
+    "monthly_rent": 250_000,
 }
 
 # (typed line, answers, unparsed)
@@ -23,20 +28,40 @@ CASES = [
     ("age 72, 1 person, income 800k, alone, no disability, rent 250k", RENT_ALONE, []),
     (
         "만72 3인가구 소득 80만 재산 5천만 부부 경증 전세 서울",
-        {"age": 72, "household_size": 3, "household_income": 800_000, "assets": 50_000_000,
-         "has_spouse": True, "disability": "mild", "housing_type": "jeonse", "region": "seoul"},
+        {
+            "age": 72,
+            "household_size": 3,
+            "household_income": 800_000,
+            "assets": 50_000_000,
+            "has_spouse": True,
+            "disability": "mild",
+            "housing_type": "jeonse",
+            "region": "seoul",
+        },
         [],
     ),
     (
         "자녀 3,7 한부모 의료급여 주거급여 차상위 경기",
-        {"children_ages": [3, 7], "has_children": True, "single_parent": True,
-         "welfare_status": ["medical", "housing", "near_poor"], "region": "capital_area"},
+        {
+            "children_ages": [3, 7],
+            "has_children": True,
+            "single_parent": True,
+            "welfare_status": ["medical", "housing", "near_poor"],
+            "region": "capital_area",
+        },
         [],
     ),
     (
         "아이 0세 임신 4명 월세 30만 부산",
-        {"children_ages": [0], "has_children": True, "pregnant": True, "household_size": 4,
-         "housing_type": "monthly_rent", "monthly_rent": 300_000, "region": "metro_city"},
+        {
+            "children_ages": [0],
+            "has_children": True,
+            "pregnant": True,
+            "household_size": 4,
+            "housing_type": "monthly_rent",
+            "monthly_rent": 300_000,
+            "region": "metro_city",
+        },
         [],
     ),
     # 실직 is a crisis; only 구직 says the person is looking for work
@@ -45,33 +70,64 @@ CASES = [
     ("실직 구직", {"crisis": ["job_loss"], "employment": "job_seeking"}, []),
     (
         "대학생 22세 서울 부모님과 함께",
-        {"student_level": "university", "employment": "student", "age": 22, "region": "seoul",
-         "living_with_parents": True},
+        {
+            "student_level": "university",
+            "employment": "student",
+            "age": 22,
+            "region": "seoul",
+            "living_with_parents": True,
+        },
         [],
     ),
     (
         "장기요양 희귀질환 의료비 300만 강원",
-        {"long_term_care_grade": True, "chronic_or_rare_disease": True, "medical_expenses_annual": 3_000_000,
-         "region": "other"},
+        {
+            "long_term_care_grade": True,
+            "chronic_or_rare_disease": True,
+            "medical_expenses_annual": 3_000_000,
+            "region": "other",
+        },
         [],
     ),
     (
         "kids 3 7 single parent pregnant seoul assets 50m",
-        {"children_ages": [3, 7], "has_children": True, "single_parent": True, "pregnant": True,
-         "region": "seoul", "assets": 50_000_000},
+        {
+            "children_ages": [3, 7],
+            "has_children": True,
+            "single_parent": True,
+            "pregnant": True,
+            "region": "seoul",
+            "assets": 50_000_000,
+        },
         [],
     ),
-    ("소득 없음 재산 1억 2천만 자가",
-     {"household_income": 0, "assets": 120_000_000, "housing_type": "owner"}, []),
+    (
+        "소득 없음 재산 1억 2천만 자가",
+        {"household_income": 0, "assets": 120_000_000, "housing_type": "owner"},
+        [],
+    ),
     ("쪽방 65세 중증", {"housing_type": "non_housing", "age": 65, "disability": "severe"}, []),
-    ("고시원 혼자 65세 기초연금",
-     {"housing_type": "non_housing", "lives_alone": True, "age": 65}, ["기초연금"]),
-    ("생계·의료수급 무자녀", {"welfare_status": ["livelihood", "medical"], "children_ages": [],
-                       "has_children": False}, []),
+    (
+        "고시원 혼자 65세 기초연금",
+        {"housing_type": "non_housing", "lives_alone": True, "age": 65},
+        ["기초연금"],
+    ),
+    (
+        "생계·의료수급 무자녀",
+        {"welfare_status": ["livelihood", "medical"], "children_ages": [], "has_children": False},
+        [],
+    ),
     ("경기 광주 3인", {"region": "capital_area", "household_size": 3}, []),
-    ("세 식구 공공임대 고등학생",
-     {"household_size": 3, "housing_type": "public_rental", "student_level": "high", "employment": "student"},
-     []),
+    (
+        "세 식구 공공임대 고등학생",
+        {
+            "household_size": 3,
+            "housing_type": "public_rental",
+            "student_level": "high",
+            "employment": "student",
+        },
+        [],
+    ),
     # fragments it does not understand come back as written, runs of them together
     ("수급 장애 72 abc 1인", {"household_size": 1}, ["수급 장애 72 abc"]),
     ("72세 남 독거 뭔가 메모", {"age": 72, "lives_alone": True}, ["남", "뭔가 메모"]),
@@ -129,8 +185,31 @@ def test_answers_fit_their_questions(manual):
 def test_nothing_is_silently_dropped(manual):
     """Every word of the line is either read into an answer or returned in `unparsed`."""
     rng = random.Random(1124)
-    words = ["72세", "1인", "월80만", "독거", "장애없음", "월세25만", "자녀", "3,7", "서울", "수급", "xyz",
-             "80", "소득", "재산", "5천만", "2명", "임신", "abc", "실직", "암", "희귀", "중증", "없음"]
+    words = [
+        "72세",
+        "1인",
+        "월80만",
+        "독거",
+        "장애없음",
+        "월세25만",
+        "자녀",
+        "3,7",
+        "서울",
+        "수급",
+        "xyz",
+        "80",
+        "소득",
+        "재산",
+        "5천만",
+        "2명",
+        "임신",
+        "abc",
+        "실직",
+        "암",
+        "희귀",
+        "중증",
+        "없음",
+    ]
     for _ in range(300):
         line = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
         result = parse_shorthand(line, manual)
@@ -146,7 +225,7 @@ def _without_runs(words: list[str], runs: list[list[str]]) -> list[str]:
     out: list[str] = []
     i = 0
     for run in runs:
-        while words[i:i + len(run)] != run:
+        while words[i : i + len(run)] != run:
             assert i < len(words), (words, run)
             out.append(words[i])
             i += 1
