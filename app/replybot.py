@@ -30,6 +30,7 @@ class ReplyBot(ExtBot[None]):
         if self._notifier is None:
             await self.send_html(chat_id, text, markup)
             return
+
         async def post() -> bool:
             await self.send_html(chat_id, text, markup)
             return True

@@ -132,9 +132,7 @@ def _bare(request: BaseRequest, max_concurrent_updates: int, *, lean: bool = Fal
     else:
         builder = builder.token(LOCAL_TOKEN).request(request).get_updates_request(request)
     app: App = (
-        builder.updater(None)
-        .concurrent_updates(WrappedSimpleUpdateProcessor(max_concurrent_updates))
-        .build()
+        builder.updater(None).concurrent_updates(WrappedSimpleUpdateProcessor(max_concurrent_updates)).build()
     )
     return app
 

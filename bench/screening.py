@@ -60,12 +60,14 @@ def hotspots(
     calls = len(answers) * rounds
     rows = []
     for (file, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({
-            "function": f"{Path(file).name}:{line}:{func}",
-            "calls_per_screen": round(ncalls / calls, 1),
-            "own_us_per_screen": round(tottime / calls * 1e6, 1),
-            "cumulative_us_per_screen": round(cumtime / calls * 1e6, 1),
-        })
+        rows.append(
+            {
+                "function": f"{Path(file).name}:{line}:{func}",
+                "calls_per_screen": round(ncalls / calls, 1),
+                "own_us_per_screen": round(tottime / calls * 1e6, 1),
+                "cumulative_us_per_screen": round(cumtime / calls * 1e6, 1),
+            }
+        )
     rows.sort(key=lambda r: -float(r["own_us_per_screen"]))
     return rows[:15]
 
@@ -91,13 +93,19 @@ def human(result: dict[str, Any]) -> str:
     lines = [f"screening all {result['programs']} programmes, {result['profiles']} profiles"]
     for name in ("complete", "partial", "empty", "next_question_partial"):
         t = result[name]
-        lines.append(f"  {name:<22} p50 {t['p50_ms']:.3f} ms  p99 {t['p99_ms']:.3f} ms  "
-                     f"mean {t['mean_ms']:.3f} ms  ({t['samples']} samples)")
-    lines.append(f"target median ≤ {result['target_median_ms']} ms (complete answers): "
-                 f"{'met' if result['met'] else 'NOT met'}")
+        lines.append(
+            f"  {name:<22} p50 {t['p50_ms']:.3f} ms  p99 {t['p99_ms']:.3f} ms  "
+            f"mean {t['mean_ms']:.3f} ms  ({t['samples']} samples)"
+        )
+    lines.append(
+        f"target median ≤ {result['target_median_ms']} ms (complete answers): "
+        f"{'met' if result['met'] else 'NOT met'}"
+    )
     for row in result.get("hotspots_complete", []):
-        lines.append(f"  {row['own_us_per_screen']:>8} µs own  {row['cumulative_us_per_screen']:>8} µs cum  "
-                     f"{row['calls_per_screen']:>7} calls  {row['function']}")
+        lines.append(
+            f"  {row['own_us_per_screen']:>8} µs own  {row['cumulative_us_per_screen']:>8} µs cum  "
+            f"{row['calls_per_screen']:>7} calls  {row['function']}"
+        )
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Search benchmark: accuracy on the labelled queries, latency on the shipped and a 5,000-programme manual.
 
-    .venv/bin/python -m bench.search [--json] [--size 5000] [--repeat 20] [--manual DIR]
+.venv/bin/python -m bench.search [--json] [--size 5000] [--repeat 20] [--manual DIR]
 """
 
 from __future__ import annotations
@@ -62,10 +62,15 @@ def accuracy(index: SearchIndex, manual: Manual, queries: list[LabelledQuery]) -
         row[1] += first
         row[2] += within3
         if not first:
-            failures.append({
-                "q": query.q, "kind": query.kind, "ids": list(query.ids),
-                "got": [[h.program_id, h.score] for h in hits], "top3": within3,
-            })
+            failures.append(
+                {
+                    "q": query.q,
+                    "kind": query.kind,
+                    "ids": list(query.ids),
+                    "got": [[h.program_id, h.score] for h in hits],
+                    "top3": within3,
+                }
+            )
     total = len(queries)
     return {
         "queries": total,
@@ -86,20 +91,48 @@ def accuracy(index: SearchIndex, manual: Manual, queries: list[LabelledQuery]) -
 # ---------------------------------------------------------------- synthetic manual
 
 _REGIONS = (
-    ("종로구", "Jongno"), ("마포구", "Mapo"), ("강남구", "Gangnam"), ("관악구", "Gwanak"),
-    ("노원구", "Nowon"), ("수원시", "Suwon"), ("성남시", "Seongnam"), ("고양시", "Goyang"),
-    ("부천시", "Bucheon"), ("인천 연수구", "Yeonsu"), ("부산 해운대구", "Haeundae"),
+    ("종로구", "Jongno"),
+    ("마포구", "Mapo"),
+    ("강남구", "Gangnam"),
+    ("관악구", "Gwanak"),
+    ("노원구", "Nowon"),
+    ("수원시", "Suwon"),
+    ("성남시", "Seongnam"),
+    ("고양시", "Goyang"),
+    ("부천시", "Bucheon"),
+    ("인천 연수구", "Yeonsu"),
+    ("부산 해운대구", "Haeundae"),
     ("대구 수성구", "Suseong"),
-    ("광주 북구", "Buk-gu Gwangju"), ("대전 유성구", "Yuseong"), ("울산 남구", "Nam-gu Ulsan"),
-    ("세종시", "Sejong"), ("춘천시", "Chuncheon"), ("청주시", "Cheongju"), ("전주시", "Jeonju"),
-    ("포항시", "Pohang"), ("창원시", "Changwon"), ("제주시", "Jeju"), ("거제시", "Geoje"),
-    ("파주시", "Paju"), ("원주시", "Wonju"), ("순천시", "Suncheon"), ("안동시", "Andong"),
+    ("광주 북구", "Buk-gu Gwangju"),
+    ("대전 유성구", "Yuseong"),
+    ("울산 남구", "Nam-gu Ulsan"),
+    ("세종시", "Sejong"),
+    ("춘천시", "Chuncheon"),
+    ("청주시", "Cheongju"),
+    ("전주시", "Jeonju"),
+    ("포항시", "Pohang"),
+    ("창원시", "Changwon"),
+    ("제주시", "Jeju"),
+    ("거제시", "Geoje"),
+    ("파주시", "Paju"),
+    ("원주시", "Wonju"),
+    ("순천시", "Suncheon"),
+    ("안동시", "Andong"),
     ("김해시", "Gimhae"),
 )
 _SUFFIXES = (
-    ("추가지원", "top-up"), ("특별지원", "special support"), ("바우처", "voucher"), ("지원사업", "programme"),
-    ("플러스", "plus"), ("확대사업", "extension"), ("서비스", "service"), ("행복나눔", "sharing"),
-    ("희망드림", "hope"), ("든든지원", "support"), ("안심사업", "safety net"), ("우리동네", "neighbourhood"),
+    ("추가지원", "top-up"),
+    ("특별지원", "special support"),
+    ("바우처", "voucher"),
+    ("지원사업", "programme"),
+    ("플러스", "plus"),
+    ("확대사업", "extension"),
+    ("서비스", "service"),
+    ("행복나눔", "sharing"),
+    ("희망드림", "hope"),
+    ("든든지원", "support"),
+    ("안심사업", "safety net"),
+    ("우리동네", "neighbourhood"),
 )
 _SYLLABLES = (
     "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추"
@@ -140,17 +173,27 @@ def synthetic_manual(manual: Manual, size: int = 5000, seed: int = SEED) -> Manu
         keywords += [_invented_word(rng) for _ in range(rng.randint(1, 3))]
         synonyms = [w for w in base.synonyms if rng.random() < 0.5] + [_invented_word(rng)]
         pid = f"{base.id}_{n:05d}"
-        programs[pid] = base.model_copy(update={
-            "id": pid,
-            "name": Text(ko=f"{region_ko} {base.name.ko} {suffix_ko} {n}호",
-                         en=f"{region_en} {base.name.en} {suffix_en} no. {n}"),
-            "keywords": keywords,
-            "synonyms": synonyms,
-            "local": "synthetic",
-            "order": len(programs),
-        })
-    return Manual(domains=manual.domains, groups=manual.groups, questions=manual.questions,
-                  parameters=manual.parameters, programs=programs, rules=manual.rules)
+        programs[pid] = base.model_copy(
+            update={
+                "id": pid,
+                "name": Text(
+                    ko=f"{region_ko} {base.name.ko} {suffix_ko} {n}호",
+                    en=f"{region_en} {base.name.en} {suffix_en} no. {n}",
+                ),
+                "keywords": keywords,
+                "synonyms": synonyms,
+                "local": "synthetic",
+                "order": len(programs),
+            }
+        )
+    return Manual(
+        domains=manual.domains,
+        groups=manual.groups,
+        questions=manual.questions,
+        parameters=manual.parameters,
+        programs=programs,
+        rules=manual.rules,
+    )
 
 
 # ---------------------------------------------------------------- latency
@@ -163,7 +206,10 @@ def latency(manual: Manual, queries: list[str], repeat: int, warmup: int = 2) ->
     calls = [lambda q=q: index.search(q) for q in queries]
     stats = summarise_ns(time_calls(calls, repeat, warmup))
     return {
-        "programs": len(manual.programs), "terms": index.size, "build_ms": round(build_ns / 1e6, 2), **stats
+        "programs": len(manual.programs),
+        "terms": index.size,
+        "build_ms": round(build_ns / 1e6, 2),
+        **stats,
     }
 
 
@@ -196,9 +242,8 @@ def human(result: dict[str, Any]) -> str:
         f"labelled queries: {acc['queries']} ({acc['evaluated']} with their programme in the manual)",
         f"top-1 {acc['top1']:.1%}  top-3 {acc['top3']:.1%}   (over all queries: "
         f"{acc['top1_all']:.1%} / {acc['top3_all']:.1%})",
-        "by kind: " + ", ".join(
-            f"{k} {v['top1']:.0%}/{v['top3']:.0%} (n={v['n']})" for k, v in acc["by_kind"].items()
-        ),
+        "by kind: "
+        + ", ".join(f"{k} {v['top1']:.0%}/{v['top3']:.0%} (n={v['n']})" for k, v in acc["by_kind"].items()),
         f"shipped manual: {shipped['programs']} programmes, {shipped['terms']} terms, "
         f"build {shipped['build_ms']} ms, p50 {shipped['p50_ms']} ms, p99 {shipped['p99_ms']} ms",
         f"synthetic manual: {synth['programs']} programmes, {synth['terms']} terms, "
