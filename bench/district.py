@@ -259,10 +259,11 @@ def time_export(url: str) -> dict[str, Any]:
             check=True,
         )
         seconds = time.perf_counter() - started
-        rows, peak = result.stdout.split()
+        rows, baseline, peak = result.stdout.split()
         return {
             "rows": int(rows),
             "peak_rss_mb": float(peak),
+            "baseline_rss_mb": float(baseline),  # the child after imports and connecting, before exporting
             "seconds": round(seconds, 2),
             "bytes": out.stat().st_size,
         }

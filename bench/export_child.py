@@ -8,6 +8,15 @@ import sys
 from pathlib import Path
 
 
+def _high_water_mb() -> float:
+    """This process's peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux carries that over from the
+    parent across exec, so the child would report the benchmark's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> int:
     url, out = sys.argv[1], sys.argv[2]
     from services import reports
@@ -16,9 +25,9 @@ def main() -> int:
     db = Database(url)
     with db.session() as s:
         s.connection()
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        baseline = _high_water_mb()
         done = reports.export_needs(s, None, "csv", Path(out), "benchmark")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _high_water_mb()
     print(f"{done.rows} {baseline:.1f} {peak:.1f}")
     return 0
 

@@ -14,6 +14,7 @@ from html import escape
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from app import slow
 from app.replybot import ReplyBot
 from app.services import Services
 from casework.model import label
@@ -49,7 +50,7 @@ async def _once(context: ContextTypes.DEFAULT_TYPE, name: str, work: Callable[[S
     if not await asyncio.to_thread(job_claims.claim, services.db, name, today):
         log.info("%s for %s already claimed by another process", name, today)
         return
-    outbox = await asyncio.to_thread(work, services)
+    outbox = await slow.run(lambda: work(services))
     await _deliver(context, outbox)
     await asyncio.to_thread(job_claims.finish, services.db, name, today, f"{len(outbox)} messages")
 

@@ -390,11 +390,8 @@ def on_allocs_command(turn: Turn) -> Reply:
         what = a.programme or alloc.kind_label(a.kind, turn.lang)
         amount = f" {a.amount:,}원" if a.amount else ""
         mark = "⚠ " if a.duplicate else ""
-        out.append(
-            escape(
-                f"{mark}{a.given_on:%Y-%m-%d} {a.household_code or '-'} {what}{amount} · {a.organisation or '-'}"
-            )
-        )
+        where = a.organisation or "-"
+        out.append(escape(f"{mark}{a.given_on:%Y-%m-%d} {a.household_code or '-'} {what}{amount} · {where}"))
     return Reply(messages=[Msg(part) for part in split("\n".join(out))])
 
 
@@ -464,10 +461,8 @@ def on_relay(turn: Turn) -> Reply:
     need_id, what = turn.callback.int_arg(0), turn.callback.args[1]
     if what == "write":
         detail = None
-        try:
+        with contextlib.suppress(*SERVICE_ERRORS):
             detail = needs_service.need_detail(turn.session, actor(turn), need_id)
-        except SERVICE_ERRORS:
-            pass
         from casework.scope import Act
 
         if detail is None or Act.MESSAGE not in detail.acts:

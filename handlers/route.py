@@ -7,7 +7,6 @@ conflicting write from another process (StaleDataError) is retried from fresh st
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from app import slow
 from app.replybot import ReplyBot
 from app.services import Services
 from handlers.callbacks import BadCallback, Callback, parse
@@ -151,7 +151,7 @@ def route(decide: Decide, allowed: frozenset[Role] | None = None) -> PTBCallback
         assert isinstance(context.bot, ReplyBot)  # build_application makes it one
         await send(context.bot, update, reply)
         if reply.later is not None:
-            await send(context.bot, update, await asyncio.to_thread(reply.later))
+            await send(context.bot, update, await slow.run(reply.later))
 
     handler.__name__ = decide.__name__
     return handler

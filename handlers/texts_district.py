@@ -22,7 +22,8 @@ DISTRICT_TEXTS: dict[str, tuple[str, str]] = {
     "refused.not_allowed": ("지금은 그 단계로 갈 수 없어요.", "That step does not follow now."),
     "refused.address": (
         "주소(도로명·번지·호수)는 적지 말고, 이웃이 알아볼 말로 적어 주세요. 예: 시장 입구 반지하 끝집",
-        "No street, lot or flat numbers, please: describe it as a neighbour would, e.g. 'basement flat by the market'.",
+        "No street, lot or flat numbers, please: describe it as a neighbour would "
+        "(e.g. 'basement flat by the market').",
     ),
     "refused.where_length": (
         "위치 설명은 1~200자로 적어 주세요.",
@@ -68,7 +69,8 @@ DISTRICT_TEXTS: dict[str, tuple[str, str]] = {
     "need.report_source": ("출처: 위기 제보", "Source: crisis report"),
     "need.relay_consent": (
         "담당자가 이 봇을 통해 메시지를 보내도 될까요? (담당자에게 텔레그램 계정은 보이지 않아요)",
-        "May the person following this up write to you through this bot? (They never see your Telegram account.)",
+        "May the person following this up write to you through this bot? "
+        "(They never see your Telegram account.)",
     ),
     "need.relay_yes": ("네, 봇으로 연락 주세요", "Yes, write to me here"),
     "need.relay_no": ("아니요", "No"),
@@ -94,8 +96,10 @@ DISTRICT_TEXTS: dict[str, tuple[str, str]] = {
         "The resident was asked; you will be told when they agree.",
     ),
     "refer.ask_resident": (
-        "요청 #{id}을(를) {partner}에 연계하려고 해요. 제공할 정보: 번호·분야·긴급도, {fields}. 동의하십니까?",
-        "Your request #{id} would be referred to {partner}, sharing: number, category, urgency, {fields}. Agree?",
+        "요청 #{id}을(를) {partner}에 연계하려고 해요. "
+        "제공할 정보: 번호·분야·긴급도, {fields}. 동의하십니까?",
+        "Your request #{id} would be referred to {partner}, "
+        "sharing: number, category, urgency, {fields}. Agree?",
     ),
     "refer.resident_agreed": (
         "주민이 #{id}의 {partner} 연계에 동의했어요.",

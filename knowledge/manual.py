@@ -43,9 +43,7 @@ class Manual:
         default_factory=dict, init=False, repr=False, compare=False
     )
     # [calls, misses] of decision(), as functools.lru_cache's cache_info() reports them.
-    _decision_counts: list[int] = field(
-        default_factory=lambda: [0, 0], init=False, repr=False, compare=False
-    )
+    _decision_counts: list[int] = field(default_factory=lambda: [0, 0], init=False, repr=False, compare=False)
 
     def figure(self, pid: str, on: dt.date, key: str | None) -> float | int | None:
         """parameters[pid].lookup(on, key), remembered."""

@@ -117,3 +117,32 @@ def export_needs(
         s, who, AccessAction.EXPORT, f"needs.{fmt}", reason=reason, detail=f"{counted} rows"
     )
     return Exported(out, counted)
+
+
+def export_in_process(url: str, actor: Actor | None, fmt: str, out: str, reason: str, lang: str) -> int:
+    """The export in a process of its own (see export_elsewhere): its own engine, returns the row count."""
+    import os
+
+    from storage.db import Database
+
+    os.nice(10)  # the bot's own process comes first for the processor
+    db = Database(url)
+    try:
+        with db.session() as s:
+            return export_needs(s, actor, fmt, Path(out), reason, lang).rows
+    finally:
+        db.dispose()
+
+
+def export_elsewhere(url: str, actor: Actor | None, fmt: str, out: Path, reason: str, lang: str) -> int:
+    """Run an export in a fresh process and wait for it (call this from a worker thread).
+
+    Formatting a hundred thousand rows is Python work that holds the GIL; in a thread of the bot's
+    process it would delay every resident's step by up to the interpreter's switch interval each
+    time they wait for the GIL. In another process it costs the bot nothing but the wait.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(export_in_process, url, actor, fmt, str(out), reason, lang).result()

@@ -27,10 +27,16 @@ class Need(Base):
 
     __tablename__ = "needs"
     __table_args__ = (
-        # Lists page by due date within a centre and status; statistics group by these columns.
-        Index("ix_needs_centre_status_due", "centre_id", "status", "due_at"),
-        Index("ix_needs_status_due", "status", "due_at"),
+        # Statistics group by status and category and count the overdue from these indexes alone
+        # (district-wide, or within a centre); lists page by due date and count by status from them.
+        Index("ix_needs_centre_status_category_due", "centre_id", "status", "category", "due_at"),
+        Index("ix_needs_status_category_due", "status", "category", "due_at"),
+        Index("ix_needs_due_at", "due_at"),
         Index("ix_needs_created_at", "created_at"),
+        # "Mine" lists and headquarters' follow-up per official (active / resolved) from the index alone.
+        Index("ix_needs_assignee_id_status", "assignee_id", "status"),
+        # Median days to resolution, read from the index.
+        Index("ix_needs_status_closed_created", "status", "closed_at", "created_at"),
         # SQLite reuses the highest rowid after a delete (/forget): AUTOINCREMENT never does.
         {"sqlite_autoincrement": True},
     )
@@ -50,7 +56,7 @@ class Need(Base):
     callback_requested: Mapped[bool] = mapped_column(default=False)
     callback_window: Mapped[str | None] = mapped_column(String(CALLBACK_WINDOW_LENGTH))
     status: Mapped[NeedStatus] = mapped_column(_str_enum(NeedStatus), default=NeedStatus.OPEN, index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -72,7 +72,13 @@ def _filters(
         conditions.append(late)
     elif overdue is False:
         conditions.append(~late)
-    if not include_anonymised:
+    # Only closed needs are ever anonymised: a list of needs still being worked on needs no such
+    # condition, and without it the count is read from the status index alone.
+    active_only = (
+        status is not None
+        and {NeedStatus(st) for st in ([status] if isinstance(status, str) else status)} <= ACTIVE_STATUSES
+    )
+    if not include_anonymised and not active_only:
         conditions.append(Need.anonymised_at.is_(None))
     return conditions
 
@@ -322,25 +328,48 @@ def aggregates(
     visit_clause: ColumnElement[bool] | None = None,
     per_official: bool = False,
 ) -> Aggregates:
-    """Statistics in a handful of GROUP BY statements: nothing is loaded row by row."""
+    """Statistics in a handful of GROUP BY statements read from indexes: nothing is loaded row by row."""
+    # One pass over (status, category, due_at): the counts and, for active statuses, the overdue.
     grouped = s.execute(
-        select(Need.category, Need.status, func.count(Need.id))
+        select(
+            Need.status,
+            Need.category,
+            func.count(),
+            func.count().filter(Need.due_at < today_start),
+        )
         .where(clause)
-        .group_by(Need.category, Need.status)
+        .group_by(Need.status, Need.category)
     ).all()
+    overdue = sum(int(late) for status, _, _, late in grouped if NeedStatus(status) in ACTIVE_STATUSES)
     month = _month_expr(s)
     months = s.execute(
-        select(month, func.count(Need.id)).where(clause, Need.created_at >= month_start).group_by(month)
+        select(month, func.count()).where(clause, Need.created_at >= month_start).group_by(month)
     ).all()
-    distinct = s.execute(
-        select(
-            func.count(func.distinct(Need.household_id)),
-            func.count(func.distinct(Need.resident_user_id)),
-            func.count(Need.id).filter(Need.status.in_(ACTIVE_STATUSES), Need.due_at < today_start),
-        ).where(clause)
-    ).one()
-    resolved_clause = and_(clause, Need.status == NeedStatus.RESOLVED, Need.closed_at.is_not(None))
-    resolved = s.scalar(select(func.count(Need.id)).where(resolved_clause)) or 0
+    # COUNT(DISTINCT …) makes SQLite build a temporary tree; grouping first reads the index in order.
+    households = (
+        s.scalar(
+            select(func.count()).select_from(
+                select(Need.household_id)
+                .where(clause, Need.household_id.is_not(None))
+                .group_by(Need.household_id)
+                .subquery()
+            )
+        )
+        or 0
+    )
+    residents = (
+        s.scalar(
+            select(func.count()).select_from(
+                select(Need.resident_user_id)
+                .where(clause, Need.resident_user_id.is_not(None))
+                .group_by(Need.resident_user_id)
+                .subquery()
+            )
+        )
+        or 0
+    )
+    resolved_clause = and_(Need.status == NeedStatus.RESOLVED, Need.closed_at.is_not(None), clause)
+    resolved = sum(int(n) for status, _, n, _ in grouped if NeedStatus(status) == NeedStatus.RESOLVED)
     median: float | None = None
     if resolved:
         days = _days_expr(s)
@@ -358,7 +387,7 @@ def aggregates(
                 .scalars()
                 .all()
             )
-            median = sum(middle) / len(middle)
+            median = sum(middle) / len(middle) if middle else None
     visits_query = select(Visit.staff_id, func.count(Visit.id)).group_by(Visit.staff_id)
     if visit_clause is not None:
         visits_query = visits_query.where(visit_clause)
@@ -376,13 +405,13 @@ def aggregates(
         )
         follow_up = {int(a or 0): (int(o), int(r)) for a, o, r in rows}
     return Aggregates(
-        by_category_status={(str(c), str(st)): int(n) for c, st, n in grouped},
+        by_category_status={(str(c), str(st)): int(n) for st, c, n, _ in grouped},
         by_month={str(m): int(n) for m, n in months},
-        households=int(distinct[0]),
-        residents=int(distinct[1]),
+        households=int(households),
+        residents=int(residents),
         resolved=int(resolved),
         median_days=float(median) if median is not None else None,
-        overdue=int(distinct[2]),
+        overdue=overdue,
         visits_by_staff=visits,
         follow_up=follow_up,
     )

@@ -23,7 +23,7 @@ S = NeedStatus
 
 
 def state(status: NeedStatus = S.OPEN, **kw: object) -> NeedState:
-    base = {"assignee_id": None, "created_at": T0, "due_at": T0 + dt.timedelta(days=7)}
+    base: dict[str, object] = {"assignee_id": None, "created_at": T0, "due_at": T0 + dt.timedelta(days=7)}
     base.update(kw)
     return NeedState(status, **base)  # type: ignore[arg-type]
 

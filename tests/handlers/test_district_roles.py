@@ -304,9 +304,9 @@ async def test_bugs_of_the_flat_office_stay_fixed(chat_factory: Any, services: S
         logged = needs_repo.log_need(
             s,
             created_by=staff_user,
-            category="other",
-            urgency="low",
-            description="x",  # type: ignore[arg-type]
+            category=NeedCategory.OTHER,
+            urgency=Urgency.LOW,
+            description="x",
             household=household,
             timeframes=services.settings.casework().timeframes,
         )
@@ -360,9 +360,9 @@ async def test_scheduled_work_runs_once_per_day_across_processes(
             needs_repo.log_need(
                 s,
                 created_by=staff_user,
-                category="other",
-                urgency="urgent",
-                description=f"n{n}",  # type: ignore[arg-type]
+                category=NeedCategory.OTHER,
+                urgency=Urgency.URGENT,
+                description=f"n{n}",
                 household=household,
                 timeframes=services.settings.casework().timeframes,
                 programs=[f"p{n}"],

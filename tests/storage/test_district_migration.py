@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -25,7 +23,8 @@ SEED_0004 = [
     f"(2, NULL, 3, 3, 'companionship', 'low', '말벗', '[]', true, 'assigned', '{T}', '{T}', '{T}', 1), "
     f"(5, 1, NULL, 2, 'income', 'urgent', '생계', '[]', false, 'resolved', '{T}', '{T}', '{T}', 3)",
     "INSERT INTO need_events (need_id, actor_id, at, kind, to_status) VALUES "
-    f"(1, 2, '{T}', 'created', 'open'), (2, 3, '{T}', 'created', 'open'), (2, 1, '{T}', 'assigned', 'assigned'), "
+    f"(1, 2, '{T}', 'created', 'open'), (2, 3, '{T}', 'created', 'open'), "
+    f"(2, 1, '{T}', 'assigned', 'assigned'), "
     f"(5, 2, '{T}', 'created', 'open')",
     f"INSERT INTO visits (household_id, staff_id, visited_at, note) VALUES (1, 2, '{T}', '안부')",
     f"INSERT INTO access_log (actor_id, at, action, target) VALUES (1, '{T}', 'view_needs', 'filter=open')",

@@ -28,7 +28,10 @@ def _later(diff: Any) -> bool:
     if kind == "add_table":
         return bool(diff[1].name == "organisations")
     if kind == "add_index":
-        return bool(set(diff[1].columns.keys()) & (LATER_0006 | {"created_by_id", "due_at", "created_at"}))
+        later = LATER_0006 | {"created_by_id", "due_at", "created_at", "closed_at", "status"}
+        return bool(set(diff[1].columns.keys()) & later)
+    if kind == "remove_index":  # 0006 replaces it with (assignee_id, status)
+        return bool(diff[1].name == "ix_needs_assignee_id")
     if kind == "add_fk":
         return bool(set(diff[1].column_keys) & LATER_0006)
     return False

@@ -96,9 +96,15 @@ def upgrade() -> None:
         batch.create_foreign_key(_fk("needs", "reported_by_id", "users"), "users", ["reported_by_id"], ["id"])
         batch.create_index("ix_needs_reported_by_id", ["reported_by_id"])
         batch.create_index("ix_needs_created_by_id", ["created_by_id"])
-        batch.create_index("ix_needs_centre_status_due", ["centre_id", "status", "due_at"])
-        batch.create_index("ix_needs_status_due", ["status", "due_at"])
+        batch.create_index(
+            "ix_needs_centre_status_category_due", ["centre_id", "status", "category", "due_at"]
+        )
+        batch.create_index("ix_needs_status_category_due", ["status", "category", "due_at"])
+        batch.create_index("ix_needs_due_at", ["due_at"])
+        batch.drop_index("ix_needs_assignee_id")
+        batch.create_index("ix_needs_assignee_id_status", ["assignee_id", "status"])
         batch.create_index("ix_needs_created_at", ["created_at"])
+        batch.create_index("ix_needs_status_closed_created", ["status", "closed_at", "created_at"])
     if sqlite:
         op.execute("DELETE FROM need_events")  # in case the rebuild left any behind
         op.execute("INSERT INTO need_events SELECT * FROM _keep_need_events")
@@ -289,10 +295,14 @@ def downgrade() -> None:
     if sqlite:
         op.execute("CREATE TABLE _keep_need_events AS SELECT * FROM need_events")
     with op.batch_alter_table("needs", recreate="always" if sqlite else "auto") as batch:
+        batch.create_index("ix_needs_assignee_id", ["assignee_id"])
         for index in (
+            "ix_needs_assignee_id_status",
+            "ix_needs_status_closed_created",
             "ix_needs_created_at",
-            "ix_needs_status_due",
-            "ix_needs_centre_status_due",
+            "ix_needs_due_at",
+            "ix_needs_status_category_due",
+            "ix_needs_centre_status_category_due",
             "ix_needs_created_by_id",
             "ix_needs_reported_by_id",
         ):
