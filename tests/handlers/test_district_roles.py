@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.services import Services
-from casework.model import EventKind, NeedStatus
+from casework.model import EventKind, NeedCategory, NeedStatus, Urgency
 from storage import needs as needs_repo
 from storage import repo
 from storage.models import User
