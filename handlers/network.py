@@ -243,19 +243,9 @@ def on_partner(turn: Turn) -> Reply:
 
 def _respond(turn: Turn, referral_id: int, to: ReferralStatus | None, report: str | None) -> Reply:
     try:
-        if to is None:  # a progress report: the referral stays accepted, the note lands on the need
-            referral = network.partner_queue(turn.session, actor(turn))
-            found = next((r for r in referral if r.id == referral_id), None)
-            if found is None:
-                raise NotFound("referral")
-            need_detail = needs_service.need_detail(turn.session, actor(turn), found.need_id)
-            from storage import needs as needs_repo
-
-            needs_repo.add_note(turn.session, need_detail.need, turn.user, f"{found.partner.name}: {report}")
-            need, told, status = need_detail.need, [], ReferralStatus.ACCEPTED
-            if need.assignee is not None:
-                told = [need.assignee]
-            partner_name = found.partner.name
+        if to is None:  # a progress report: the referral stays accepted
+            done, need, told = network.report_progress(turn.session, actor(turn), referral_id, report or "")
+            status, partner_name = ReferralStatus.ACCEPTED, done.partner.name
         else:
             done, need, told = network.respond(turn.session, actor(turn), referral_id, to, report)
             status, partner_name = to, done.partner.name

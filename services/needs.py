@@ -297,11 +297,7 @@ def link_household(s: Session, actor: Actor, need_id: int, code: str) -> Need:
         raise NotFound(code)
     if need.reported_by_id is None or need.household_id is not None:
         raise Refused("not_a_report")
-    need.household = household
-    from casework.model import EventKind  # local: only this action records it
-
-    needs_repo.add_note(s, need, user_of(s, actor), household.code)
-    need.events[-1].kind = EventKind.HOUSEHOLD_LINKED
+    district.link_household(s, need, household, user_of(s, actor))
     return need
 
 

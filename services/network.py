@@ -206,6 +206,21 @@ def respond(
     return referral, need, list({u.id: u for u in told}.values())
 
 
+def report_progress(
+    s: Session, actor: Actor, referral_id: int, report: str
+) -> tuple[Referral, Need, list[User]]:
+    """A partner's report on a referral it accepted; the need's assignee is told."""
+    referral = s.get(Referral, referral_id) if 0 < referral_id < 2**31 else None
+    if referral is None or referral.partner_org_id != actor.org_id:
+        raise NotFound(f"referral {referral_id}")
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise Refused("not_allowed")
+    need, _ = _acting(s, actor, referral.need_id, Act.RESPOND)
+    district.report_progress(s, referral, need, user_of(s, actor), report)
+    told = [need.assignee] if need.assignee is not None and need.assignee.active else []
+    return referral, need, told
+
+
 def withdraw(s: Session, actor: Actor, referral_id: int) -> Referral:
     referral = s.get(Referral, referral_id) if 0 < referral_id < 2**31 else None
     if referral is None:

@@ -237,6 +237,31 @@ def step_referral(
     return referral
 
 
+def report_progress(
+    s: Session, referral: Referral, need: Need, actor: User, report: str, now: dt.datetime | None = None
+) -> Referral:
+    """The partner's progress report: kept on the referral (latest) and as an event on the need."""
+    now = _now(now)
+    referral.report = _text(report, "report")[0]
+    referral.responded_by_id, referral.responded_at = actor.id, now
+    _event(
+        need, actor=actor, kind=EventKind.REFERRAL, at=now, note=f"{referral.partner.name}: {referral.report}"
+    )
+    s.flush()
+    return referral
+
+
+def link_household(
+    s: Session, need: Need, household: Household, actor: User, now: dt.datetime | None = None
+) -> None:
+    """A crisis report matched to the household it was about."""
+    now = _now(now)
+    need.household = household
+    need.updated_at = now
+    _event(need, actor=actor, kind=EventKind.HOUSEHOLD_LINKED, at=now, note=household.code)
+    s.flush()
+
+
 def referrals_for_partner(
     s: Session, org_id: int, *, live_only: bool = True, limit: int = 20
 ) -> list[Referral]:

@@ -172,6 +172,16 @@ async def test_every_role_does_its_job(
     await partner.press("수락")
     assert _newest_need(services).status == NeedStatus.REFERRED
     assert "수락" in coord.last().text
+    # Reports back: progress, then done; each lands on the need and reaches the assignee.
+    await partner.send("/referrals")
+    await partner.press("경과 회신")
+    await partner.send("첫 방문 완료, 보일러 수리 업체 연결 중")
+    assert "강남종합사회복지관" in staff.last().text
+    await partner.press("완료 회신")
+    await partner.send("수리 완료")
+    with services.db.session() as s:
+        done = s.scalars(select(Referral)).one()
+        assert done.status == "completed" and done.report == "수리 완료"
     # The partner cannot open the need's card beyond what was referred.
     shown = await partner.press_data(f"nc:{need.id}")
     assert "보일러" not in " ".join(m.text for m in shown)
