@@ -114,6 +114,7 @@ def list_needs(
     if offset < 0 or not 1 <= limit <= MAX_LIMIT:
         raise Refused("bad_page")
     now = now or utcnow()
+    scope = need_scope(actor)
     household_id = None
     if filters.household_code is not None:
         household = repo.household_by_code(s, filters.household_code)
@@ -133,10 +134,11 @@ def list_needs(
         now=now,
         offset=offset,
         limit=limit,
-        scope=scoping.office_clause(need_scope(actor)),
+        scope=scoping.office_clause(scope, scoping.matched_households(s, scope)),
         centre_id=filters.centre_id,
         meeting_on=filters.meeting_on,
         reported=filters.reported,
+        due_index=scope.everything or bool(scope.centre_ids),
     )
     if log_view is not None and actor.role != Role.STAFF:
         needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_NEEDS, log_view[:64])
