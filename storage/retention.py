@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casework.model import (
@@ -126,6 +126,7 @@ def anonymise_closed(s: Session, retention_days: int, now: dt.datetime | None = 
         .options(selectinload(Need.events))
     )
     done = 0
+    anonymised: list[int] = []
     for need in s.scalars(query):
         need.description = None
         need.callback_window = None
@@ -146,5 +147,21 @@ def anonymise_closed(s: Session, retention_days: int, now: dt.datetime | None = 
             to_status=need.status,
         )
         done += 1
+        anonymised.append(need.id)
     s.flush()
+    _anonymise_attached(s, anonymised)
     return done
+
+
+def _anonymise_attached(s: Session, need_ids: list[int]) -> None:
+    """What the district network keeps beside a need goes with it: messages relayed to and from the
+    resident, what was shared with partners and their reports, meeting decisions, and the household
+    an allocation names (the allocation still counts, as the need does)."""
+    from storage.models_district import Allocation, MeetingItem, Referral, RelayMessage
+
+    for start in range(0, len(need_ids), 500):
+        chunk = need_ids[start : start + 500]
+        s.execute(update(RelayMessage).where(RelayMessage.need_id.in_(chunk)).values(text=None))
+        s.execute(update(Referral).where(Referral.need_id.in_(chunk)).values(shared={}, report=None))
+        s.execute(update(MeetingItem).where(MeetingItem.need_id.in_(chunk)).values(decision=None))
+        s.execute(update(Allocation).where(Allocation.need_id.in_(chunk)).values(household_id=None))
