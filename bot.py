@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from app import cli
 from app.settings import Settings
+from casework.roles import Role
 
 
 def _manual_options(parser: argparse.ArgumentParser) -> None:
@@ -65,9 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="register staff, coordinators and admins")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="give a Telegram user a role")
-    add.add_argument("--role", required=True, choices=["resident", "staff", "coordinator", "admin"])
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--telegram-id", required=True, type=int)
+    add.add_argument("--org", help="the centre, headquarters or partner code they belong to")
     users_sub.add_parser("list", help="registered users and their roles")
+
+    org = sub.add_parser("org", help="centres, headquarters and partners of the district")
+    org_sub = org.add_subparsers(dest="org_command", required=True)
+    org_add = org_sub.add_parser("add", help="add a centre, headquarters or partner")
+    org_add.add_argument("--kind", required=True, choices=["centre", "headquarters", "partner"])
+    org_add.add_argument("--code", required=True, help="short code, e.g. C01, HQ, P-BOKJI")
+    org_add.add_argument("--name", required=True, help="the office's name (never a person's)")
+    org_add.add_argument("--review", action="store_true", help="the head of the centre reviews new needs")
+    org_sub.add_parser("list", help="organisations and how many people each has")
     return parser
 
 

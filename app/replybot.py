@@ -12,14 +12,31 @@ from __future__ import annotations
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import ExtBot
+from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 # What ApplicationBuilder would choose: many concurrent sends, one long poll.
 SEND_POOL_SIZE = 256
+NOTIFY_PER_SECOND = 25  # under Telegram's ~30 a second for messages to many chats
 
 
 class ReplyBot(ExtBot[None]):
+    # Notifications fan out to many chats at once (a digest, an urgent need to every coordinator):
+    # they go through python-telegram-bot's rate limiter, replies to the person who wrote do not.
+    _notifier: AIORateLimiter | None = None
+
+    async def notify_html(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> None:
+        """Send to someone who did not write just now, within Telegram's broadcast limits."""
+        if self._notifier is None:
+            await self.send_html(chat_id, text, markup)
+            return
+
+        async def post() -> bool:
+            await self.send_html(chat_id, text, markup)
+            return True
+
+        await self._notifier.process_request(post, (), {}, "sendMessage", {"chat_id": chat_id}, None)
+
     async def send_html(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> None:
         data: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
         if markup is not None:
@@ -48,10 +65,13 @@ def build_bot(
     request: BaseRequest | None = None,
 ) -> ReplyBot:
     options: dict[str, Any] = {"base_file_url": base_file_url} if base_file_url else {}
-    return ReplyBot(
+    bot = ReplyBot(
         token,
         base_url=base_url,
         request=request or HTTPXRequest(connection_pool_size=SEND_POOL_SIZE),
         get_updates_request=request or HTTPXRequest(connection_pool_size=1),
         **options,
     )
+    # Telegram allows about 30 messages a second to different chats and 20 a minute to one group.
+    bot._notifier = AIORateLimiter(overall_max_rate=NOTIFY_PER_SECOND, overall_time_period=1)
+    return bot

@@ -8,7 +8,9 @@ import logging
 import sys
 
 from app.settings import Settings
-from storage import repo
+from casework.roles import OrgKind
+from services import network
+from storage import district, repo
 from storage.db import Database
 from storage.models import Channel, Role
 
@@ -18,6 +20,8 @@ log = logging.getLogger(__name__)
 def dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "users":
         return users(settings, args)
+    if args.command == "org":
+        return organisations(settings, args)
     if args.command == "console":
         return console(settings, Role(args.role), args.lang)
     if args.command in ("run", "webhook"):
@@ -31,10 +35,27 @@ def users(settings: Settings, args: argparse.Namespace) -> int:
     with db.session() as s:
         if args.users_command == "add":
             user = repo.set_role(s, args.telegram_id, Role(args.role))
-            print(f"{user.telegram_id}: {user.role}")
+            if args.org:
+                network.move_user(s, None, user, args.org, Role(args.role))
+            print(f"{user.telegram_id}: {user.role} {args.org or ''}".rstrip())
         else:
             for user in repo.list_users(s):
                 print(f"{user.telegram_id}\t{user.role}\t{user.language}")
+    return 0
+
+
+def organisations(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    db.upgrade()
+    with db.session() as s:
+        if args.org_command == "add":
+            org = network.add_organisation(s, None, OrgKind(args.kind), args.code, args.name, args.review)
+            print(f"{org.code}\t{org.kind}\t{org.name}")
+        else:
+            for org in district.organisations(s):
+                people = len(district.members(s, org.id))
+                print(f"{org.code}\t{org.kind}\t{org.name}\t{people}\treview={org.review_required}")
+    db.dispose()
     return 0
 
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     visit_reminder_nth: int = Field(default=3, description="which weekday of the month (1-4, -1 last)")
     visit_reminder_weekday: int = Field(default=2, ge=0, le=6, description="0 = Monday")
     digest_hour: int = Field(default=9, ge=0, le=23, description="Korean time")
+    # Case meetings (사례회의): the n-th weekday of the month (default the second Tuesday).
+    meeting_nth: int = Field(default=2, ge=1, le=4)
+    meeting_weekday: int = Field(default=1, ge=0, le=6, description="0 = Monday")
 
     def casework(self) -> CaseworkPolicy:
         return CaseworkPolicy(

@@ -7,7 +7,8 @@ import datetime as dt
 import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from casework.model import label
 from casework.policy import KST
@@ -75,14 +76,63 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def export_csv(rows: Iterable[ExportRow], lang: str = "ko") -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def write_csv(rows: Iterable[ExportRow], handle: BinaryIO, lang: str = "ko") -> int:
+    """Stream rows to a binary file as they come: memory stays flat however many there are."""
+    # utf-8-sig writes the byte order mark Excel needs to detect UTF-8 instead of the local code page.
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=False)
+    writer = csv.writer(text)
     writer.writerow(headers(lang))
+    n = 0
     for row in rows:
         writer.writerow([_defuse(_text(value)) for value in _values(row, lang)])
-    # utf-8-sig writes the byte order mark Excel needs to detect UTF-8 instead of the local code page.
-    return buffer.getvalue().encode("utf-8-sig")
+        n += 1
+    text.flush()
+    text.detach()
+    return n
+
+
+def export_csv(rows: Iterable[ExportRow], lang: str = "ko") -> bytes:
+    buffer = io.BytesIO()
+    write_csv(rows, buffer, lang)
+    return buffer.getvalue()
+
+
+def write_xlsx(rows: Iterable[ExportRow], path: Path, lang: str = "ko") -> int:
+    """A write-only workbook: rows go to disk as they come (openpyxl keeps none in memory)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("needs" if lang == "en" else "요청")
+    titles = headers(lang)
+    # Widths must be set before the first row in write-only mode: from the headers and typical values.
+    for index, title in enumerate(titles, start=1):
+        width = 50 if index == len(titles) else max(_display_width(title), 16)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    n = 0
+    for row in rows:
+        cells = []
+        for value in _values(row, lang):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = XLSX_DATETIME_FORMAT
+            elif isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a description, not a formula
+            cells.append(cell)
+        sheet.append(cells)
+        n += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{n + 1}"
+    workbook.save(path)
+    return n
 
 
 def _display_width(text: str) -> int:

@@ -32,6 +32,8 @@ class Urgency(StrEnum):
 
 
 class NeedStatus(StrEnum):
+    # Waiting for the head of the centre's check, where the district turns that step on.
+    REVIEW = "review"
     OPEN = "open"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
@@ -49,6 +51,14 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     DUPLICATE_OVERRIDE = "duplicate_override"
     ANONYMISED = "anonymised"
+    REVIEWED = "reviewed"  # the head of the centre approved (→ open) or turned it down
+    CONSENT = "consent"  # what may be shared with which partner, and who agreed
+    REFERRAL = "referral"  # sent to a partner, accepted, declined, reported back, withdrawn
+    MEETING = "meeting"  # marked for a case meeting, or the meeting's decision
+    MESSAGE_OUT = "message_out"  # the assignee wrote to the resident through the bot
+    MESSAGE_IN = "message_in"  # the resident's reply
+    HOUSEHOLD_LINKED = "household_linked"  # a crisis report matched to a household code
+    ALLOCATION = "allocation"  # support recorded in the shared list for this need
 
 
 class AccessAction(StrEnum):
@@ -60,10 +70,15 @@ class AccessAction(StrEnum):
     FORGET = "forget"
     INVITE = "invite"
     REVOKE_STAFF = "revoke_staff"
+    VIEW_HOUSEHOLD = "view_household"
+    VIEW_ALLOCATIONS = "view_allocations"
+    VIEW_AGENDA = "view_agenda"
+    ORGANISATION = "organisation"  # centres and partners set up or changed, people moved
+    HANDOVER = "handover"  # a matched household handed to another official
 
 
 # Still being worked on: these count as "open" for duplicates, the digest and overdue.
-ACTIVE_STATUSES = frozenset({NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS})
+ACTIVE_STATUSES = frozenset({NeedStatus.REVIEW, NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS})
 # The three ends of the workflow; entering one sets closed_at, and retention counts from it.
 CLOSED_STATUSES = frozenset({NeedStatus.REFERRED, NeedStatus.RESOLVED, NeedStatus.CLOSED_UNRESOLVED})
 # Ends in which the household got (or was sent to) support: another one soon after is duplicate support.
@@ -86,6 +101,7 @@ _LABEL_LIST: list[tuple[StrEnum, tuple[str, str]]] = [
     (Urgency.URGENT, ("긴급", "Urgent")),
     (Urgency.NORMAL, ("보통", "Normal")),
     (Urgency.LOW, ("낮음", "Low")),
+    (NeedStatus.REVIEW, ("검토 대기", "Awaiting review")),
     (NeedStatus.OPEN, ("접수", "Open")),
     (NeedStatus.ASSIGNED, ("배정", "Assigned")),
     (NeedStatus.IN_PROGRESS, ("처리 중", "In progress")),
@@ -100,6 +116,14 @@ _LABEL_LIST: list[tuple[StrEnum, tuple[str, str]]] = [
     (EventKind.REOPENED, ("재개", "Reopened")),
     (EventKind.DUPLICATE_OVERRIDE, ("중복 지원 승인", "Duplicate support approved")),
     (EventKind.ANONYMISED, ("익명화", "Anonymised")),
+    (EventKind.REVIEWED, ("센터 검토", "Reviewed")),
+    (EventKind.CONSENT, ("정보 제공 동의", "Consent to share")),
+    (EventKind.REFERRAL, ("기관 연계", "Referral")),
+    (EventKind.MEETING, ("사례회의", "Case meeting")),
+    (EventKind.MESSAGE_OUT, ("주민에게 메시지", "Message to the resident")),
+    (EventKind.MESSAGE_IN, ("주민 답장", "Reply from the resident")),
+    (EventKind.HOUSEHOLD_LINKED, ("가구 연결", "Household linked")),
+    (EventKind.ALLOCATION, ("지원 기록", "Support recorded")),
 ]
 _LABELS = {(type(member), member.value): texts for member, texts in _LABEL_LIST}
 

@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from casework.model import ACTIVE_STATUSES, NeedCategory, NeedStatus, label
 from casework.policy import KST
@@ -29,9 +29,11 @@ class Stats:
     overdue: int  # still open, assigned or in progress, and due before today
     visits_by_staff: dict[int, int]  # staff user id → visits, most first, then by id
     total_visits: int
+    # Headquarters' view: per official, needs still being worked on and needs resolved.
+    follow_up: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
-def _month_keys(today: dt.date, months: int) -> list[str]:
+def month_keys(today: dt.date, months: int) -> list[str]:
     keys = []
     year, month = today.year, today.month
     for _ in range(months):
@@ -65,7 +67,7 @@ def compute_stats(
         total=len(needs),
         by_category={category: by_category[category] for category in NeedCategory},
         by_status={status: by_status[status] for status in NeedStatus},
-        by_month={key: month_counts[key] for key in _month_keys(today, months)},
+        by_month={key: month_counts[key] for key in month_keys(today, months)},
         unique_households=len({row.household_key for row in needs if row.household_key is not None}),
         resolved=len(resolution_days),
         median_days_to_resolution=statistics.median(resolution_days) if resolution_days else None,
@@ -108,4 +110,11 @@ def format_stats(stats: Stats, lang: str = "ko") -> str:
             for staff, n in stats.visits_by_staff.items()
         ],
     ]
+    if stats.follow_up:
+        out.append(
+            "Follow-up per official (active / resolved):" if en else "담당자별 후속 조치 (진행 / 해결):"
+        )
+        out += [
+            f"  #{who}: {active} / {resolved}" for who, (active, resolved) in sorted(stats.follow_up.items())
+        ]
     return "\n".join(out)

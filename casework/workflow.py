@@ -1,6 +1,6 @@
 """Which status may follow which, as data, and the one check every status change goes through.
 
-open → assigned → in progress → referred / resolved / closed unresolved; a referral may later be
+(review →) open → assigned → in progress → referred / resolved / closed unresolved; a referral may later be
 resolved or closed unresolved once the other agency answers. Any end may be reopened with a note.
 Assignment is not a status change of its own: storage.needs.assign moves open → assigned.
 """
@@ -14,6 +14,8 @@ from casework.model import CLOSED_STATUSES, NeedStatus
 S = NeedStatus
 
 TRANSITIONS: Mapping[NeedStatus, frozenset[NeedStatus]] = {
+    # The head of the centre's check: approved into the queue, or turned down with a reason.
+    S.REVIEW: frozenset({S.OPEN, S.CLOSED_UNRESOLVED}),
     S.OPEN: frozenset({S.ASSIGNED, S.CLOSED_UNRESOLVED}),
     S.ASSIGNED: frozenset({S.IN_PROGRESS, S.CLOSED_UNRESOLVED}),
     S.IN_PROGRESS: frozenset({S.REFERRED, S.RESOLVED, S.CLOSED_UNRESOLVED}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, consult, coord, jobs, needs, programs, staff, start
+from handlers import admin, consult, coord, jobs, needs, network, programs, staff, start
 from handlers.callbacks import Action
 from handlers.errors import on_error
 from handlers.guard import COMMANDS
@@ -19,6 +19,7 @@ CALLBACKS = {
     **needs.ACTION_HANDLERS,
     **coord.ACTION_HANDLERS,
     **admin.ACTION_HANDLERS,
+    **network.ACTION_HANDLERS,
 }
 
 
@@ -43,6 +44,17 @@ COMMAND_HANDLERS = {
     "staff": admin.on_staff_command,
     "mydata": admin.on_mydata_command,
     "forget": admin.on_forget_command,
+    "review": coord.on_review_command,
+    "meeting": network.on_meeting_command,
+    "referrals": network.on_referrals_command,
+    "alloc": network.on_alloc_command,
+    "allocs": network.on_allocs_command,
+    "report": network.on_report_command,
+    "myreports": network.on_myreports_command,
+    "org": network.on_org_command,
+    "move": network.on_move_command,
+    "handover": network.on_handover_command,
+    "link": network.on_link_command,
 }
 
 MENU_COMMANDS = {

@@ -6,23 +6,48 @@ from html import escape
 
 from casework.model import AccessAction, label
 from handlers.callbacks import Action, build
+from handlers.common import actor, refused
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.answers import answer_label, show_answer
+from services import needs as needs_service
+from services import network
+from services.errors import Denied, NotFound, Refused
 from storage import needs as needs_repo
-from storage import repo
 from storage.models import Role
+from storage.models_district import Organisation
 
 INVITE_HOURS = 72
-INVITABLE = {"staff": Role.STAFF, "coordinator": Role.COORDINATOR, "admin": Role.ADMIN}
+INVITABLE = {
+    "staff": Role.STAFF,
+    "head": Role.HEAD,
+    "coordinator": Role.COORDINATOR,
+    "admin": Role.ADMIN,
+    "partner": Role.PARTNER,
+    "reporter": Role.REPORTER,
+}
 
 
 def on_invite_command(turn: Turn) -> Reply:
+    """/invite ROLE [ORGCODE]: staff and heads into a centre, partner users into a partner, reporters
+    into the centre that invites them."""
     role = INVITABLE.get(turn.args[0].lower()) if turn.args else None
     if role is None:
         return Reply(messages=[Msg(escape(t("invite.usage", turn.lang)))])
-    token = needs_repo.create_invitation(turn.session, role, turn.user, ttl_hours=INVITE_HOURS)
+    org = turn.args[1] if len(turn.args) > 1 else None
+    who = actor(turn)
+    if org is None and role == Role.REPORTER and who.centre_id is not None:
+        found = turn.session.get(Organisation, who.centre_id)
+        org = found.code if found is not None else None
+    try:
+        token = network.invite(turn.session, who, role, org, hours=INVITE_HOURS)
+    except (Denied, NotFound, Refused) as exc:
+        return Reply(
+            messages=[
+                Msg(escape(refused(turn, exc) if not isinstance(exc, Denied) else t("denied", turn.lang)))
+            ]
+        )
     needs_repo.record_access(turn.session, turn.user, AccessAction.INVITE, f"role={role.value}")
     link = f"https://t.me/{turn.bot_username}?start=inv_{token}"
     return Reply(
@@ -109,12 +134,17 @@ def on_forget(turn: Turn) -> Reply:
 
 
 def on_visit_command(turn: Turn) -> Reply:
-    code = repo.normalise_household_code(turn.args[0]) if turn.args else None
-    household = repo.household_by_code(turn.session, code) if code else None
-    if household is None:
+    """/visit H-0042 [note]: the note is kept (masked) with the visit."""
+    if not turn.args:
         return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
-    needs_repo.record_visit(turn.session, household, turn.user)
-    return Reply(messages=[Msg(escape(t("visit.done", turn.lang, code=household.code)))])
+    note = " ".join(turn.args[1:]).strip() or None
+    try:
+        visit = needs_service.record_visit(turn.session, actor(turn), turn.args[0], note)
+    except (NotFound, Denied):
+        return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
+    except ValueError as exc:
+        return Reply(messages=[Msg(escape(t("need.illegal", turn.lang, why=str(exc))))])
+    return Reply(messages=[Msg(escape(t("visit.done", turn.lang, code=visit.household.code)))])
 
 
 ACTION_HANDLERS = {Action.STAFF_REVOKE: on_revoke, Action.FORGET: on_forget}

@@ -41,6 +41,18 @@ class Action(StrEnum):
     NEED_NOTE = "nn"  # need id
     STAFF_REVOKE = "sr"  # user id
     FORGET = "fg"  # yes | no
+    NEED_REVIEW = "nr"  # need id, ok | no
+    NEED_RELAY_CONSENT = "nz"  # yes | no (while logging a resident's own need)
+    REFER = "rf"  # need id, partner id (0: choose), fields a | h | m | x (x: choose)
+    REFER_STAFF_CONSENT = "rs"  # need id, partner id, fields: the household agreed, refer now
+    REFER_RESIDENT = "ry"  # need id, partner id, fields, yes | no: the resident's own answer
+    PARTNER = "pr"  # referral id, accept | decline | report | done
+    MEETING = "mt"  # need id, mark | decide
+    RELAY = "rl"  # need id, write (assignee) | reply (resident)
+    ALLOC_KIND = "ak"  # household id, kind
+    ALLOC_OVERRIDE = "ao"  # household id
+    REPORT_SIGN = "rg"  # sign | done
+    REPORT_URGENCY = "ru"  # urgency
 
 
 ARITY = {
@@ -70,6 +82,18 @@ ARITY = {
     Action.NEED_NOTE: 1,
     Action.STAFF_REVOKE: 1,
     Action.FORGET: 1,
+    Action.NEED_REVIEW: 2,
+    Action.NEED_RELAY_CONSENT: 1,
+    Action.REFER: 3,
+    Action.REFER_STAFF_CONSENT: 3,
+    Action.REFER_RESIDENT: 4,
+    Action.PARTNER: 2,
+    Action.MEETING: 2,
+    Action.RELAY: 2,
+    Action.ALLOC_KIND: 2,
+    Action.ALLOC_OVERRIDE: 1,
+    Action.REPORT_SIGN: 1,
+    Action.REPORT_URGENCY: 1,
 }
 
 

@@ -1,77 +1,66 @@
-"""Following needs up: the list with filters and paging, a need's card and history, assigning,
-status changes with notes, statistics and export. Coordinators see everything (and every view is
-written to the access log); staff see the needs assigned to them or logged by them."""
+"""Following needs up: the list with filters and paging, a need's card and history, assigning, status
+changes with notes, the head's review, statistics and export. What each caller sees and may do comes
+from the one policy (casework.scope) through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from html import escape
-from typing import Any
+from pathlib import Path
 
 from casework.chart import render_chart
-from casework.export import export_csv, export_xlsx
-from casework.model import ACTIVE_STATUSES, AccessAction, NeedStatus, Urgency, label
-from casework.stats import compute_stats, format_stats
-from casework.workflow import IllegalTransition, allowed_targets, needs_note
+from casework.model import NeedStatus, Urgency, label
+from casework.referral import referral_label
+from casework.scope import Act, View, may_export, stats_scope
+from casework.stats import format_stats
 from handlers.callbacks import Action, build
-from handlers.guard import COORDINATORS, may
+from handlers.common import actor, refused
 from handlers.needs import KST, local_date
-from handlers.render import Keyboard, Msg
+from handlers.render import Keyboard, Msg, split
 from handlers.route import Reply, Turn
 from handlers.texts import t
-from storage import drafts, repo
-from storage import needs as needs_repo
-from storage.models import Role
-from storage.models_needs import Need
+from services import needs as needs_service
+from services import reports
+from services.errors import Denied, NotFound, Refused
+from services.needs import NeedDetail, NeedSummary
+from storage import drafts
 
 PAGE = 8
-FILTERS = ("open", "unassigned", "overdue", "urgent", "mine", "closed")
+FILTERS = ("open", "unassigned", "overdue", "urgent", "mine", "review", "reports", "closed")
 URGENCY_MARK = {Urgency.URGENT: "🔴", Urgency.NORMAL: "🟡", Urgency.LOW: "⚪"}
-NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT = "need_note", "need_status", "export"
-
-
-def _filter_args(turn: Turn, name: str) -> dict[str, Any]:
-    active = [NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS]
-    mine = {"assignee_id": turn.user.id}
-    base: dict[str, Any] = {} if may(turn.role, COORDINATORS) else mine
-    chosen: dict[str, dict[str, Any]] = {
-        "open": {"status": active},
-        "unassigned": {"status": active, "unassigned": True},
-        "overdue": {"overdue": True},
-        "urgent": {"status": active, "urgency": Urgency.URGENT},
-        "mine": {"status": active, **mine},
-        "closed": {"status": [NeedStatus.REFERRED, NeedStatus.RESOLVED, NeedStatus.CLOSED_UNRESOLVED]},
-    }
-    return base | chosen[name]
+NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT, REVIEW_DRAFT = "need_note", "need_status", "export", "need_review"
+SERVICE_ERRORS = (Denied, NotFound, Refused)
 
 
 def needs_page(turn: Turn, name: str, offset: int) -> Msg:
-    found, total = needs_repo.list_needs(
-        turn.session, **_filter_args(turn, name), offset=offset, limit=PAGE, order="due"
+    page = needs_service.list_needs(
+        turn.session, actor(turn), needs_service.PRESETS[name], offset, PAGE, log_view=f"filter={name}"
     )
-    if may(turn.role, COORDINATORS):
-        needs_repo.record_access(turn.session, turn.user, AccessAction.VIEW_NEEDS, f"filter={name}")
-    lines = [t("needs.head", turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=total)]
-    if not found:
+    lines = [t("needs.head", turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=page.total)]
+    if not page.items:
         lines.append(t("needs.empty", turn.lang))
-    rows: Keyboard = [[(_summary(turn, n), build(Action.NEED_CARD, n.id))] for n in found]
+    rows: Keyboard = [[(_summary(turn, n), build(Action.NEED_CARD, n.id))] for n in page.items]
     paging = []
     if offset > 0:
         paging.append((t("needs.prev", turn.lang), build(Action.NEEDS_LIST, name, max(offset - PAGE, 0))))
-    if offset + PAGE < total:
+    if offset + PAGE < page.total:
         paging.append((t("needs.more", turn.lang), build(Action.NEEDS_LIST, name, offset + PAGE)))
     if paging:
         rows.append(paging)
-    rows.append([(t(f"needs.f.{f}", turn.lang), build(Action.NEEDS_LIST, f, 0)) for f in FILTERS[:3]])
-    rows.append([(t(f"needs.f.{f}", turn.lang), build(Action.NEEDS_LIST, f, 0)) for f in FILTERS[3:]])
+    for chunk in (FILTERS[:4], FILTERS[4:]):
+        rows.append([(t(f"needs.f.{f}", turn.lang), build(Action.NEEDS_LIST, f, 0)) for f in chunk])
     return Msg("\n".join(lines), rows)
 
 
-def _summary(turn: Turn, need: Need) -> str:
-    who = need.household.code if need.household else t("need.resident", turn.lang)
+def _summary(turn: Turn, need: NeedSummary) -> str:
+    who = need.household_code or (
+        t("need.resident", turn.lang) if need.by_resident else t("needs.f.reports", turn.lang)
+    )
+    late = " ⏰" if need.overdue else ""
     return (
         f"{URGENCY_MARK[need.urgency]} #{need.id} {who} · {label(need.category, turn.lang)} · "
-        f"{label(need.status, turn.lang)} · {local_date(need.due_at)}"
+        f"{label(need.status, turn.lang)} · {local_date(need.due_at)}{late}"
     )
 
 
@@ -80,32 +69,22 @@ def on_needs_command(turn: Turn) -> Reply:
     return Reply(messages=[needs_page(turn, name, 0)])
 
 
+def on_review_command(turn: Turn) -> Reply:
+    return Reply(messages=[needs_page(turn, "review", 0)])
+
+
 def on_needs_list(turn: Turn) -> Reply:
     assert turn.callback is not None
     name = turn.callback.args[0]
     if name not in FILTERS:
         return Reply(notice=t("bad_button", turn.lang))
-    return Reply(edit=needs_page(turn, name, max(turn.callback.int_arg(1), 0)))
+    return Reply(edit=needs_page(turn, name, min(max(turn.callback.int_arg(1), 0), 10**6)))
 
 
-def _visible(turn: Turn, need: Need | None) -> Need | None:
-    """The need, if this caller may see it: coordinators all, staff theirs. Never trust the id alone."""
-    if need is None:
-        return None
-    if may(turn.role, COORDINATORS) or turn.user.id in (need.assignee_id, need.created_by_id):
-        return need
-    return None
-
-
-def card(turn: Turn, need: Need) -> Msg:
-    lang = turn.lang
+def card(turn: Turn, detail: NeedDetail) -> Msg:
+    """A need as this caller may see it, with the buttons for what they may do to it."""
+    lang, need = turn.lang, detail.need
     now = dt.datetime.now(dt.UTC)
-    overdue = need.status in ACTIVE_STATUSES and need.due_at < now
-    who = need.household.code if need.household else t("need.resident", lang)
-    assignee = f"#{need.assignee_id}" if need.assignee_id else t("need.nobody", lang)
-    names = ", ".join(
-        turn.manual.programs[p].name.get(lang) for p in need.programs if p in turn.manual.programs
-    )
     lines = [
         t(
             "need.card",
@@ -115,6 +94,19 @@ def card(turn: Turn, need: Need) -> Msg:
             urgency=escape(label(need.urgency, lang)),
         ),
         escape(t("need.status", lang, status=label(need.status, lang))),
+    ]
+    if detail.view == View.REFERRED:
+        for referral in detail.referrals:
+            lines.append(escape(f"{referral.partner}: {referral_label(referral.status, lang)}"))  # type: ignore[arg-type]
+            lines += [escape(f"{key}: {value}") for key, value in referral.shared.items()]
+        return Msg("\n".join(lines))
+    overdue = need.status in needs_service.ACTIVE and need.due_at < now
+    who = detail.household_code or t("need.resident", lang)
+    assignee = f"#{need.assignee_id}" if need.assignee_id else t("need.nobody", lang)
+    names = ", ".join(
+        turn.manual.programs[p].name.get(lang) for p in need.programs if p in turn.manual.programs
+    )
+    lines += [
         escape(t("need.who", lang, who=who)),
         escape(
             t(
@@ -126,64 +118,96 @@ def card(turn: Turn, need: Need) -> Msg:
         ),
         escape(t("need.assignee", lang, who=assignee)),
     ]
+    if need.reported_by_id is not None:
+        lines.append(escape(t("need.report_source", lang)))
     if names:
         lines.append(escape(t("need.programs", lang, names=names)))
     if need.callback_window:
         lines.append(escape(t("need.callback_window", lang, window=need.callback_window)))
+    if detail.relay_open:
+        lines.append(escape(t("need.relay_ok", lang)))
+    if detail.referrals:
+        items = "; ".join(f"{r.partner} {referral_label(r.status, lang)}" for r in detail.referrals)  # type: ignore[arg-type]
+        lines.append(escape(t("need.referrals", lang, items=items)))
+    if detail.meetings:
+        items = "; ".join(
+            f"{m.meeting_on:%m-%d}" + (f" {m.decision}" if m.decision else "") for m in detail.meetings
+        )
+        lines.append(escape(t("need.meetings", lang, items=items)))
     if need.description:
         lines += ["", escape(need.description)]
     lines += ["", t("need.history", lang)]
-    for event in needs_repo.need_history(turn.session, need.id):
+    # The newest entries matter most; a long history is cut from the top so the card stays one message.
+    for event in detail.history[-15:]:
         change = (
             f"{label(event.from_status, lang) if event.from_status else ''} → {label(event.to_status, lang)}"
             if event.to_status
             else label(event.kind, lang)
         )
-        note = f" — {event.note}" if event.note else ""
+        note = f" — {event.note[:200]}" if event.note else ""
         lines.append(
             escape(f"{event.at.astimezone(KST):%m-%d %H:%M} #{event.actor_id or '-'} {change}{note}")
         )
+    acts = detail.acts
     rows: Keyboard = []
-    if need.anonymised_at is None:
-        targets = [
-            (label(st, lang), build(Action.NEED_STATUS, need.id, st.value))
-            for st in allowed_targets(need.status)
-            if st != NeedStatus.ASSIGNED
-        ]
-        rows += [targets[i : i + 2] for i in range(0, len(targets), 2)]
-        extra = [(t("need.note", lang), build(Action.NEED_NOTE, need.id))]
-        if may(turn.role, COORDINATORS):
-            extra.insert(0, (t("need.assign", lang), build(Action.NEED_ASSIGN, need.id, 0)))
+    if Act.REVIEW in acts and need.status == NeedStatus.REVIEW:
+        rows.append(
+            [
+                (t("need.review_ok", lang), build(Action.NEED_REVIEW, need.id, "ok")),
+                (t("need.review_no", lang), build(Action.NEED_REVIEW, need.id, "no")),
+            ]
+        )
+    targets = [
+        (label(st, lang), build(Action.NEED_STATUS, need.id, st.value)) for st in detail.status_targets
+    ]
+    rows += [targets[i : i + 2] for i in range(0, len(targets), 2)]
+    extra = []
+    if Act.ASSIGN in acts and need.status in (NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS):
+        extra.append((t("need.assign", lang), build(Action.NEED_ASSIGN, need.id, 0)))
+    if Act.NOTE in acts:
+        extra.append((t("need.note", lang), build(Action.NEED_NOTE, need.id)))
+    if extra:
         rows.append(extra)
-    return Msg("\n".join(lines), rows)
+    more = []
+    if Act.REFER in acts and need.status in (NeedStatus.ASSIGNED, NeedStatus.IN_PROGRESS):
+        more.append((t("need.refer", lang), build(Action.REFER, need.id, 0, "x")))
+    if Act.MEETING in acts:
+        more.append((t("need.meeting", lang), build(Action.MEETING, need.id, "mark")))
+        if detail.meetings and detail.meetings[-1].decision is None:
+            more.append((t("need.decide", lang), build(Action.MEETING, need.id, "decide")))
+    if Act.MESSAGE in acts and detail.relay_open and need.status in needs_service.ACTIVE:
+        more.append((t("need.write", lang), build(Action.RELAY, need.id, "write")))
+    if more:
+        rows += [more[i : i + 2] for i in range(0, len(more), 2)]
+    text = "\n".join(lines)
+    return Msg(split(text)[0], rows)
+
+
+def show(turn: Turn, need_id: int) -> Msg:
+    return card(turn, needs_service.need_detail(turn.session, actor(turn), need_id))
 
 
 def on_need_card(turn: Turn) -> Reply:
     assert turn.callback is not None
-    need = _visible(turn, needs_repo.get_need(turn.session, turn.callback.int_arg(0)))
-    if need is None:
+    try:
+        return Reply(messages=[show(turn, turn.callback.int_arg(0))])
+    except SERVICE_ERRORS:
         return Reply(notice=t("need.not_yours", turn.lang))
-    if may(turn.role, COORDINATORS):
-        needs_repo.record_access(turn.session, turn.user, AccessAction.VIEW_NEED, f"need={need.id}")
-    return Reply(messages=[card(turn, need)])
 
 
 def on_assign(turn: Turn) -> Reply:
     assert turn.callback is not None
-    need = _visible(turn, needs_repo.get_need(turn.session, turn.callback.int_arg(0)))
-    if need is None or need.anonymised_at is not None:
+    need_id, user_id = turn.callback.int_arg(0), turn.callback.int_arg(1)
+    try:
+        if user_id == 0:
+            people = needs_service.assignable(turn.session, actor(turn), need_id)
+            rows = [[(f"#{u.id} ({u.role})", build(Action.NEED_ASSIGN, need_id, u.id))] for u in people[:20]]
+            return Reply(messages=[Msg(t("need.assign_to", turn.lang), rows)])
+        need, assignee = needs_service.assign(turn.session, actor(turn), need_id, user_id)
+    except (Denied, NotFound):
         return Reply(notice=t("need.not_yours", turn.lang))
-    staff = [
-        u for u in repo.list_users(turn.session) if u.active and u.role in (Role.STAFF, Role.COORDINATOR)
-    ]
-    user_id = turn.callback.int_arg(1)
-    if user_id == 0:
-        rows = [[(f"#{u.id} ({u.role})", build(Action.NEED_ASSIGN, need.id, u.id))] for u in staff[:20]]
-        return Reply(messages=[Msg(t("need.assign_to", turn.lang), rows)])
-    assignee = next((u for u in staff if u.id == user_id), None)
-    if assignee is None:
-        return Reply(notice=t("bad_button", turn.lang))
-    needs_repo.assign(turn.session, need, assignee, turn.user)
+    except Refused as exc:
+        return Reply(messages=[Msg(escape(refused(turn, exc)))])
     alert = t(
         "need.assigned_you",
         assignee.language,
@@ -201,70 +225,108 @@ def on_assign(turn: Turn) -> Reply:
 
 def on_status(turn: Turn) -> Reply:
     assert turn.callback is not None
-    need = _visible(turn, needs_repo.get_need(turn.session, turn.callback.int_arg(0)))
-    if need is None or need.anonymised_at is not None:
-        return Reply(notice=t("need.not_yours", turn.lang))
+    need_id = turn.callback.int_arg(0)
     try:
         to = NeedStatus(turn.callback.args[1])
+        detail = needs_service.need_detail(turn.session, actor(turn), need_id)
     except ValueError:
         return Reply(notice=t("bad_button", turn.lang))
-    if to not in allowed_targets(need.status) or to == NeedStatus.ASSIGNED:
+    except SERVICE_ERRORS:
+        return Reply(notice=t("need.not_yours", turn.lang))
+    if to not in detail.status_targets:
         return Reply(notice=t("need.illegal", turn.lang, why=label(to, turn.lang)))
-    if needs_note(need.status, to):
-        drafts.set_draft(turn.session, turn.chat_id, STATUS_DRAFT, {"need_id": need.id, "to": to.value})
+    from casework.workflow import needs_note
+
+    if needs_note(detail.need.status, to):
+        drafts.set_draft(turn.session, turn.chat_id, STATUS_DRAFT, {"need_id": need_id, "to": to.value})
         return Reply(messages=[Msg(t("need.status_note", turn.lang))])
-    return _change(turn, need, to, None)
+    return _change(turn, need_id, to, None)
 
 
-def _change(turn: Turn, need: Need, to: NeedStatus, note: str | None) -> Reply:
+def _change(turn: Turn, need_id: int, to: NeedStatus, note: str | None) -> Reply:
     try:
-        needs_repo.change_status(turn.session, need, to, turn.user, note, override_role=turn.role)
-    except (IllegalTransition, ValueError) as exc:
-        return Reply(messages=[Msg(escape(t("need.illegal", turn.lang, why=str(exc))))])
+        need = needs_service.change_status(turn.session, actor(turn), need_id, to, note)
+    except SERVICE_ERRORS as exc:
+        return Reply(messages=[Msg(escape(refused(turn, exc)))])
     return Reply(
         messages=[
             Msg(escape(t("need.changed", turn.lang, id=need.id, status=label(to, turn.lang)))),
-            card(turn, need),
+            show(turn, need_id),
         ]
     )
 
 
+def on_review(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    need_id, answer = turn.callback.int_arg(0), turn.callback.args[1]
+    if answer == "no":
+        drafts.set_draft(turn.session, turn.chat_id, REVIEW_DRAFT, {"need_id": need_id})
+        return Reply(messages=[Msg(t("need.review_reason", turn.lang))])
+    return _review(turn, need_id, True, None)
+
+
+def _review(turn: Turn, need_id: int, approve: bool, note: str | None) -> Reply:
+    try:
+        need = needs_service.review(turn.session, actor(turn), need_id, approve, note)
+    except SERVICE_ERRORS as exc:
+        return Reply(messages=[Msg(escape(refused(turn, exc)))])
+    text = t("need.reviewed", turn.lang, id=need.id, status=label(need.status, turn.lang))
+    return Reply(messages=[Msg(escape(text))])
+
+
 def on_note(turn: Turn) -> Reply:
     assert turn.callback is not None
-    need = _visible(turn, needs_repo.get_need(turn.session, turn.callback.int_arg(0)))
-    if need is None or need.anonymised_at is not None:
+    need_id = turn.callback.int_arg(0)
+    try:
+        detail = needs_service.need_detail(turn.session, actor(turn), need_id)
+    except SERVICE_ERRORS:
         return Reply(notice=t("need.not_yours", turn.lang))
-    drafts.set_draft(turn.session, turn.chat_id, NOTE_DRAFT, {"need_id": need.id})
+    if Act.NOTE not in detail.acts:
+        return Reply(notice=t("need.not_yours", turn.lang))
+    drafts.set_draft(turn.session, turn.chat_id, NOTE_DRAFT, {"need_id": need_id})
     return Reply(messages=[Msg(t("need.note_prompt", turn.lang))])
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
-    """A typed note, status reason or export reason; None when this chat has no such draft."""
+    """A typed note, status reason, review reason or export reason; None when no such draft."""
     draft = drafts.get_draft(turn.session, turn.chat_id)
-    if draft is None or draft.kind not in (NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT):
+    if draft is None or draft.kind not in (NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT, REVIEW_DRAFT):
         return None
     data = dict(draft.data)
     drafts.clear_draft(turn.session, turn.chat_id)
     if draft.kind == EXPORT_DRAFT:
         return _export(turn, str(data.get("format", "csv")), text)
-    need = _visible(turn, needs_repo.get_need(turn.session, int(data.get("need_id", 0))))
-    if need is None:
-        return Reply(messages=[Msg(t("need.not_yours", turn.lang))])
+    need_id = int(data.get("need_id", 0))
+    if draft.kind == REVIEW_DRAFT:
+        return _review(turn, need_id, False, text)
     if draft.kind == NOTE_DRAFT:
-        needs_repo.add_note(turn.session, need, turn.user, text)
-        return Reply(messages=[card(turn, need)])
-    return _change(turn, need, NeedStatus(data["to"]), text)
+        try:
+            needs_service.add_note(turn.session, actor(turn), need_id, text)
+        except SERVICE_ERRORS as exc:
+            return Reply(messages=[Msg(escape(refused(turn, exc)))])
+        except ValueError as exc:
+            return Reply(messages=[Msg(escape(t("need.illegal", turn.lang, why=str(exc))))])
+        return Reply(messages=[show(turn, need_id)])
+    return _change(turn, need_id, NeedStatus(data["to"]), text)
 
 
 def on_stats_command(turn: Turn) -> Reply:
-    today = dt.datetime.now(KST).date()
-    stats = compute_stats(needs_repo.stats_rows(turn.session), needs_repo.visits_rows(turn.session), today)
-    needs_repo.record_access(turn.session, turn.user, AccessAction.VIEW_STATS, "stats")
-    caption = t("stats.caption", turn.lang, date=today.isoformat())
-    return Reply(
-        messages=[Msg(escape(format_stats(stats, turn.lang)))],
-        photo=(render_chart(stats, turn.lang), caption),
-    )
+    """The figures are aggregated in SQL and the chart drawn in a worker thread, after this returns."""
+    services, who, lang = turn.services, actor(turn), turn.lang
+    if stats_scope(who) is None:  # the policy, answered at once; the figures come from the thread
+        return Reply(messages=[Msg(t("denied", lang))])
+
+    def later() -> Reply:
+        today = dt.datetime.now(KST).date()
+        with services.db.session() as s:
+            stats = reports.statistics(s, who, today)
+        caption = t("stats.caption", lang, date=today.isoformat())
+        return Reply(
+            messages=[Msg(escape(part)) for part in split(format_stats(stats, lang))],
+            photo=(render_chart(stats, lang), caption),
+        )
+
+    return Reply(later=later)
 
 
 def on_export_command(turn: Turn) -> Reply:
@@ -276,18 +338,23 @@ def on_export_command(turn: Turn) -> Reply:
 
 
 def _export(turn: Turn, fmt: str, reason: str) -> Reply:
-    rows = needs_repo.export_rows(turn.session)
-    needs_repo.record_access(
-        turn.session,
-        turn.user,
-        AccessAction.EXPORT,
-        f"needs.{fmt}",
-        reason=reason,
-        detail=f"{len(rows)} rows",
-    )
-    content = export_xlsx(rows, turn.lang) if fmt == "xlsx" else export_csv(rows, turn.lang)
-    name = f"needs-{dt.datetime.now(KST):%Y%m%d}.{fmt}"
-    return Reply(document=(name, content, t("export.caption", turn.lang, n=len(rows))))
+    """Streamed to a temporary file in a worker thread; the file is sent, then deleted."""
+    services, who, lang = turn.services, actor(turn), turn.lang
+    if not reason.strip():
+        return Reply(messages=[Msg(t("export.reason", lang))])
+
+    if not may_export(who):
+        return Reply(messages=[Msg(t("denied", lang))])
+    url = services.db.url.render_as_string(hide_password=False)
+
+    def later() -> Reply:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"needs-{dt.datetime.now(KST):%Y%m%d}.{fmt}"
+            rows = reports.export_elsewhere(url, who, fmt, path, reason, lang)
+            content = path.read_bytes()
+        return Reply(document=(path.name, content, t("export.caption", lang, n=rows)))
+
+    return Reply(later=later)
 
 
 ACTION_HANDLERS = {
@@ -296,4 +363,5 @@ ACTION_HANDLERS = {
     Action.NEED_ASSIGN: on_assign,
     Action.NEED_STATUS: on_status,
     Action.NEED_NOTE: on_note,
+    Action.NEED_REVIEW: on_review,
 }

@@ -8,9 +8,15 @@ from storage.models import Role, User
 from storage.repo import Caller
 
 EVERYONE = frozenset(Role)
-STAFF = frozenset({Role.STAFF, Role.COORDINATOR, Role.ADMIN})
+# The district's own offices. What each may see and do to a record is decided by casework.scope;
+# these sets only say which commands and buttons a role is offered at all.
+STAFF = frozenset({Role.STAFF, Role.HEAD, Role.COORDINATOR, Role.ADMIN})
+HEADS = frozenset({Role.HEAD, Role.COORDINATOR, Role.ADMIN})
 COORDINATORS = frozenset({Role.COORDINATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
+PARTNERS = frozenset({Role.PARTNER})
+REPORTERS = frozenset({Role.REPORTER, Role.STAFF, Role.HEAD, Role.COORDINATOR, Role.ADMIN})
+SUPPORT = frozenset({Role.STAFF, Role.HEAD, Role.COORDINATOR, Role.ADMIN, Role.PARTNER})
 
 ACTIONS: dict[Action, frozenset[Role]] = {
     Action.MENU: EVERYONE,
@@ -38,9 +44,21 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.NEED_CARD: STAFF,
     Action.NEED_STATUS: STAFF,
     Action.NEED_NOTE: STAFF,
-    Action.NEED_ASSIGN: COORDINATORS,
+    Action.NEED_ASSIGN: HEADS,
     Action.STAFF_REVOKE: ADMIN,
     Action.FORGET: EVERYONE,
+    Action.NEED_REVIEW: HEADS,  # the policy narrows it to the head of the need's centre
+    Action.NEED_RELAY_CONSENT: EVERYONE,
+    Action.REFER: COORDINATORS,
+    Action.REFER_STAFF_CONSENT: COORDINATORS,
+    Action.REFER_RESIDENT: EVERYONE,  # checked: only the resident whose need it is
+    Action.PARTNER: PARTNERS,
+    Action.MEETING: HEADS,
+    Action.RELAY: EVERYONE,  # checked: the assignee writes, the resident replies
+    Action.ALLOC_KIND: SUPPORT,
+    Action.ALLOC_OVERRIDE: SUPPORT,
+    Action.REPORT_SIGN: REPORTERS,
+    Action.REPORT_URGENCY: REPORTERS,
 }
 # Sub-actions a role-wide action cannot grant alone.
 MENU_ITEMS: dict[str, frozenset[Role]] = {
@@ -60,9 +78,20 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "visit": STAFF,
     "need": EVERYONE,
     "needs": STAFF,
-    "stats": COORDINATORS,
-    "export": COORDINATORS,
-    "invite": ADMIN,
+    "stats": HEADS,
+    "export": HEADS,
+    "review": HEADS,
+    "meeting": HEADS,
+    "referrals": PARTNERS,
+    "alloc": SUPPORT,
+    "allocs": SUPPORT,
+    "report": REPORTERS,
+    "myreports": REPORTERS,
+    "org": ADMIN,
+    "move": ADMIN,
+    "handover": HEADS,
+    "link": STAFF,
+    "invite": HEADS,  # admins invite anyone; a centre's coordinator or head invites reporters
     "staff": ADMIN,
     "mydata": EVERYONE,
     "forget": EVERYONE,

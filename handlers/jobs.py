@@ -1,77 +1,131 @@
-"""Scheduled work (python-telegram-bot's JobQueue): the coordinators' daily digest, the monthly
-visit reminder for staff, and the retention job. Each runs in its own database session."""
+"""Scheduled work (python-telegram-bot's JobQueue): the daily digest, the monthly visit reminder and
+the retention job. Every process schedules them; each run is claimed in the database for its day
+(services.jobs), so whatever the number of processes it happens once. The digest is counts and the
+most urgent few, computed in a worker thread, and sent through the notification rate limiter."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from html import escape
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from app import slow
+from app.replybot import ReplyBot
 from app.services import Services
-from handlers.needs import KST
+from casework.model import label
+from casework.roles import Role
+from handlers.needs import KST, local_date
 from handlers.texts import t
+from services import jobs as job_claims
+from services import reports
+from services.actors import actor_of
 from storage import needs as needs_repo
 from storage import repo
-from storage.models import Role
 
 log = logging.getLogger(__name__)
+Outbox = list[tuple[int, str]]
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    except TelegramError:
-        log.warning("could not deliver a scheduled message")
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, outbox: Outbox) -> None:
+    bot = context.bot
+    for chat_id, text in outbox:
+        try:
+            if isinstance(bot, ReplyBot):
+                await bot.notify_html(chat_id, text)
+            else:
+                await bot.send_message(chat_id, text, parse_mode="HTML")
+        except TelegramError:
+            log.warning("could not deliver a scheduled message")
 
 
-async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _once(context: ContextTypes.DEFAULT_TYPE, name: str, work: Callable[[Services], Outbox]) -> None:
+    """Claim today's run, do the work off the event loop, then send what it produced."""
     services: Services = context.application.bot_data["services"]
-    with services.db.session() as s:
-        digest = needs_repo.digest(s)
-        people = [
-            (u.telegram_id, u.language)
-            for u in repo.list_users(s)
-            if u.active and u.role in (Role.COORDINATOR, Role.ADMIN)
-        ]
-    for chat_id, lang in people:
-        await _send(
-            context,
-            chat_id,
-            t(
-                "digest",
-                lang,
-                new=len(digest.new_since_yesterday),
-                unassigned=len(digest.unassigned),
-                overdue=len(digest.overdue),
-            ),
-        )
-
-
-async def visit_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
-    policy = services.settings.casework().visits
-    if not policy.is_reminder_day(dt.datetime.now(KST).date()):
+    today = dt.datetime.now(KST).date()
+    if not await asyncio.to_thread(job_claims.claim, services.db, name, today):
+        log.info("%s for %s already claimed by another process", name, today)
         return
+    outbox = await slow.run(lambda: work(services))
+    await _deliver(context, outbox)
+    await asyncio.to_thread(job_claims.finish, services.db, name, today, f"{len(outbox)} messages")
+
+
+def digest_outbox(services: Services, now: dt.datetime | None = None) -> Outbox:
+    """One message per coordinator and head: their own scope's counts and its five most urgent needs."""
+    outbox: Outbox = []
     with services.db.session() as s:
-        due = [
-            (u.telegram_id, u.language, [d.household.code for d in visits])
-            for u, visits in needs_repo.staff_due_visits(s, policy.days_without_visit)
+        people = [
+            u for u in repo.list_users(s) if u.active and u.role in (Role.COORDINATOR, Role.HEAD, Role.ADMIN)
         ]
-    for chat_id, lang, codes in due:
-        await _send(context, chat_id, escape(t("visit.reminder", lang, codes=", ".join(codes))))
+        for user in people:
+            role = Role.ADMIN if user.telegram_id in services.settings.admin_ids else Role(user.role)
+            try:
+                counts = reports.digest(s, actor_of(s, user.id, role), now)
+            except PermissionError:
+                continue
+            lang = user.language
+            lines = [t("digest", lang, new=counts.new, unassigned=counts.unassigned, overdue=counts.overdue)]
+            if counts.awaiting_review:
+                lines.append(escape(t("digest.review", lang, n=counts.awaiting_review)))
+            if counts.most_urgent:
+                lines.append(escape(t("digest.urgent", lang)))
+                lines += [
+                    escape(f"• #{i} {label_of(c, lang)} · {label_of(u, lang)} · {local_date(due)}")
+                    for i, c, u, due in counts.most_urgent
+                ]
+            outbox.append((user.telegram_id, "\n".join(lines)))
+    return outbox
 
 
-async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+def label_of(value: str, lang: str) -> str:
+    from casework.model import NeedCategory, Urgency
+
+    for enum in (NeedCategory, Urgency):
+        try:
+            return label(enum(value), lang)
+        except ValueError:
+            continue
+    return value
+
+
+def reminder_outbox(services: Services, today: dt.date | None = None) -> Outbox:
+    policy = services.settings.casework().visits
+    if not policy.is_reminder_day(today or dt.datetime.now(KST).date()):
+        return []
+    with services.db.session() as s:
+        return [
+            (
+                u.telegram_id,
+                escape(t("visit.reminder", u.language, codes=", ".join(d.household.code for d in due))),
+            )
+            for u, due in needs_repo.staff_due_visits(s, policy.days_without_visit)
+        ]
+
+
+def retention_outbox(services: Services) -> Outbox:
     policy = services.settings.casework()
     with services.db.session() as s:
         anonymised = needs_repo.anonymise_closed(s, policy.retention_days)
         purged = needs_repo.purge_access_log(s, policy.access_log_keep_days)
     log.info("retention: %d needs anonymised, %d access-log entries purged", anonymised, purged)
+    return []
+
+
+async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _once(context, "daily_digest", digest_outbox)
+
+
+async def visit_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _once(context, "visit_reminders", reminder_outbox)
+
+
+async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _once(context, "retention", retention_outbox)
 
 
 def schedule(app: Application) -> None:  # type: ignore[type-arg]

@@ -11,18 +11,23 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from app import consult
-from casework.model import NeedCategory, Urgency, label
+from casework.model import NeedCategory, NeedStatus, Urgency, label
 from casework.privacy import consent_text, masked_notice
 from handlers.callbacks import Action, build
+from handlers.common import actor
 from handlers.guard import COORDINATORS, STAFF, may
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.screener import Status
-from storage import drafts, repo
+from services import needs as needs_service
+from services.errors import NotFound
+from storage import district, drafts, repo
 from storage import needs as needs_repo
-from storage.models import Role
+from storage.models import Role, User
 from storage.models_needs import Need
 
 KST = ZoneInfo("Asia/Seoul")
@@ -128,9 +133,9 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
         return None
     step = data.get("step")
     if step == "household":
-        code = repo.normalise_household_code(text)
-        household = repo.household_by_code(turn.session, code) if code else None
-        if household is None:
+        try:
+            household = needs_service.require_household(turn.session, actor(turn), text)
+        except NotFound:
             return Reply(messages=[Msg(escape(t("staff.bad_code", turn.lang)))])
         return _ask_category(turn, {**data, "household_id": household.id})
     if step == "description":
@@ -172,6 +177,24 @@ def on_callback_window(turn: Turn) -> Reply:
     if data is None or data.get("step") != "callback" or window not in CALLBACK_WINDOWS:
         return Reply(notice=t("need.no_draft", turn.lang))
     data["callback_window"] = None if window == "none" else t(f"need.cb.{window}", "ko")
+    # Call-back that works: the assignee may write through the bot, with the resident's say-so.
+    data["step"] = "relay"
+    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    rows = [
+        [
+            (t("need.relay_yes", turn.lang), build(Action.NEED_RELAY_CONSENT, "yes")),
+            (t("need.relay_no", turn.lang), build(Action.NEED_RELAY_CONSENT, "no")),
+        ]
+    ]
+    return Reply(edit=Msg(escape(t("need.relay_consent", turn.lang)), rows))
+
+
+def on_relay_consent(turn: Turn) -> Reply:
+    assert turn.callback is not None
+    data = _draft(turn)
+    if data is None or data.get("step") != "relay" or turn.callback.args[0] not in ("yes", "no"):
+        return Reply(notice=t("need.no_draft", turn.lang))
+    data["relay"] = turn.callback.args[0] == "yes"
     return _save(turn, data)
 
 
@@ -183,6 +206,10 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
     consent = dt.datetime.fromisoformat(data["consent_at"]) if data.get("consent_at") else None
     if resident is not None and consent is None and may(turn.role, STAFF):
         consent = dt.datetime.now(dt.UTC)  # staff logging about themselves as a resident agree by doing so
+    who = actor(turn)
+    centre_id = needs_service.centre_of_household(household, who) if household is not None else None
+    # The head of the centre checks what the centre's staff recorded, where the district wants that.
+    review = turn.role == Role.STAFF and needs_service.review_required(s, centre_id)
     logged = needs_repo.log_need(
         s,
         created_by=turn.user,
@@ -200,6 +227,9 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
         override_by=turn.user if override_reason else None,
         override_reason=override_reason,
         override_role=turn.role if override_reason else None,
+        centre_id=centre_id,
+        review_required=review,
+        relay_consent=bool(data.get("relay")),
     )
     notice = masked_notice(logged.found, turn.lang)
     if logged.need is None:
@@ -210,13 +240,56 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
     messages = [Msg(escape(notice))] if notice else []
     messages.append(Msg(escape(t("need.saved", turn.lang, id=need.id, due=local_date(need.due_at)))))
     reply = Reply(messages=messages)
-    if need.urgency == Urgency.URGENT:
-        alert = Msg(
-            escape(t("need.urgent_alert", "ko", id=need.id, category=label(need.category, "ko"))),
-            [[(f"#{need.id}", build(Action.NEED_CARD, need.id))]],
-        )
-        reply.notify = [(u.telegram_id, alert) for u in repo.list_users(s, Role.COORDINATOR) if u.active]
+    button = [[(f"#{need.id}", build(Action.NEED_CARD, need.id))]]
+    if need.status == NeedStatus.REVIEW and need.centre_id is not None:
+        heads = district.members(s, need.centre_id, [Role.HEAD])
+        reply.notify = [
+            (
+                u.telegram_id,
+                Msg(
+                    escape(
+                        t(
+                            "need.review_waiting",
+                            u.language,
+                            id=need.id,
+                            category=label(need.category, u.language),
+                        )
+                    ),
+                    button,
+                ),
+            )
+            for u in heads
+        ]
+    elif need.urgency == Urgency.URGENT:
+        reply.notify = [
+            (
+                u.telegram_id,
+                Msg(
+                    escape(
+                        t(
+                            "need.urgent_alert",
+                            u.language,
+                            id=need.id,
+                            category=label(need.category, u.language),
+                        )
+                    ),
+                    button,
+                ),
+            )
+            for u in _coordinators_of(s, need.centre_id)
+        ]
     return reply
+
+
+def _coordinators_of(s: Session, centre_id: int | None) -> list[User]:
+    """Coordinators whose scope covers a need of this centre: the centre's own and the district-wide."""
+    district_wide = [
+        u
+        for u in repo.list_users(s, Role.COORDINATOR)
+        if u.active and (u.organisation_id is None or district.is_headquarters(s, u.organisation_id))
+    ]
+    local = district.members(s, centre_id, [Role.COORDINATOR]) if centre_id is not None else []
+    return list({u.id: u for u in [*local, *district_wide]}.values())
 
 
 def _duplicate_reply(turn: Turn, duplicates: list[Need], notice: str | None) -> Reply:
@@ -272,4 +345,5 @@ ACTION_HANDLERS = {
     Action.NEED_CONSENT: on_consent,
     Action.NEED_CALLBACK: on_callback_window,
     Action.NEED_DUPLICATE: on_duplicate,
+    Action.NEED_RELAY_CONSENT: on_relay_consent,
 }

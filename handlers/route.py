@@ -19,6 +19,7 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from app import slow
 from app.replybot import ReplyBot
 from app.services import Services
 from handlers.callbacks import BadCallback, Callback, parse
@@ -42,6 +43,9 @@ class Reply:
     document: tuple[str, bytes, str] | None = None  # filename, content, caption
     photo: tuple[bytes, str] | None = None  # PNG, caption
     notify: list[tuple[int, Msg]] = field(default_factory=list)  # other chats (an assignee, coordinators)
+    # Slow work (statistics, exports) run in a worker thread after this reply is sent, with its own
+    # session, so no resident's step waits behind it on the event loop.
+    later: Callable[[], Reply] | None = None
 
 
 @dataclass
@@ -150,6 +154,8 @@ def route(decide: Decide, allowed: frozenset[Role] | None = None) -> PTBCallback
                 log.info("concurrent change to a consultation; retrying")
         assert isinstance(context.bot, ReplyBot)  # build_application makes it one
         await send(context.bot, update, reply)
+        if reply.later is not None:
+            await send(context.bot, update, await slow.run(reply.later))
 
     handler.__name__ = decide.__name__
     return handler
@@ -181,7 +187,7 @@ async def send(bot: ReplyBot, update: Update, reply: Reply) -> None:
         await bot.send_photo(chat.id, InputFile(image, filename="stats.png"), caption=caption)
     for chat_id, msg in reply.notify:
         try:
-            await bot.send_html(chat_id, msg.text, markup(msg.keyboard))
+            await bot.notify_html(chat_id, msg.text, markup(msg.keyboard))
         except TelegramError:
             # The person may have blocked the bot; the need itself is saved and shows in /needs.
             log.warning("could not notify a chat about a need")

@@ -5,20 +5,26 @@ from __future__ import annotations
 from html import escape
 
 from app.consult import Scope
+from casework.allocation import kind_label as alloc_label
+from casework.model import label
 from handlers.callbacks import Action, build
+from handlers.common import actor
 from handlers.consult import start_consultation
+from handlers.needs import KST, local_date
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.answers import answer_label, show_answer
-from storage import needs as needs_repo
+from services import needs as needs_service
+from services.errors import NotFound
 from storage import repo
 from storage.models import Consultation, QuestionOutcome
 
 
 def ask_household(turn: Turn) -> Reply:
     rows: Keyboard = [
-        [(h.code, build(Action.HOUSEHOLD, h.code))] for h in repo.caseload(turn.session, turn.user)[:10]
+        [(h.code, build(Action.HOUSEHOLD, h.code))]
+        for h in needs_service.visible_households(turn.session, actor(turn), limit=10)
     ]
     rows.append([(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))])
     return Reply(messages=[Msg(t("staff.ask_household", turn.lang), rows)])
@@ -28,11 +34,19 @@ def show_household(turn: Turn, code_text: str) -> Reply:
     code = repo.normalise_household_code(code_text)
     if code is None:
         return Reply(messages=[Msg(t("staff.bad_code", turn.lang))])
-    household = repo.household_by_code(turn.session, code)
-    if household is None:
+    if repo.household_by_code(turn.session, code) is None:
         rows = [[(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))]]
         return Reply(messages=[Msg(escape(t("staff.unknown_household", turn.lang, code=code)), rows)])
+    try:
+        view = needs_service.household_view(turn.session, actor(turn), code)
+    except NotFound:
+        # Another official's matched household: not told apart from one that does not exist.
+        return Reply(messages=[Msg(escape(t("not_found", turn.lang)))])
+    household = view.household
     lines = [t("staff.household", turn.lang, code=escape(household.code))]
+    if view.official_id is not None:
+        lines.append(escape(t("household.official", turn.lang, id=view.official_id)))
+    lines += _needs_and_visits(turn, view)
     history = repo.household_consultations(turn.session, household.id, limit=5)
     lines.append(
         t("staff.history", turn.lang, n=len(history)) if history else t("staff.no_history", turn.lang)
@@ -52,6 +66,36 @@ def show_household(turn: Turn, code_text: str) -> Reply:
     else:
         rows.append([(t("staff.start", turn.lang), build(Action.HSTART, household.id, 0))])
     return Reply(messages=[Msg("\n".join(lines), rows)])
+
+
+def _needs_and_visits(turn: Turn, view: needs_service.HouseholdView) -> list[str]:
+    """What the household screen adds to the consultations: its needs, visits and support received."""
+    lang = turn.lang
+    lines = []
+    if view.needs:
+        lines.append(escape(t("household.needs", lang, n=len(view.needs))))
+        lines += [
+            escape(f"• #{n.id} {label(n.category, lang)} · {label(n.status, lang)} · {local_date(n.due_at)}")
+            for n in view.needs
+        ]
+    if view.visits:
+        lines.append(escape(t("household.visits", lang)))
+        lines += [
+            escape(
+                f"• {v.visited_at.astimezone(KST):%Y-%m-%d} #{v.staff_id}"
+                + (f" — {v.note}" if v.note else "")
+            )
+            for v in view.visits
+        ]
+    else:
+        lines.append(escape(t("household.no_visits", lang)))
+    if view.allocations:
+        lines.append(escape(t("household.allocations", lang)))
+        lines += [
+            escape(f"• {a.given_on:%Y-%m-%d} {a.programme or alloc_label(a.kind, lang)} ({a.season})")
+            for a in view.allocations
+        ]
+    return lines
 
 
 def _history_lines(turn: Turn, c: Consultation) -> list[str]:
@@ -76,8 +120,7 @@ def on_household(turn: Turn) -> Reply:
     assert turn.callback is not None
     arg = turn.callback.args[0]
     if arg == "new":
-        household = repo.create_household(turn.session, repo.next_household_code(turn.session), turn.user)
-        turn.session.flush()
+        household = needs_service.new_household(turn.session, actor(turn))
         return show_household(turn, household.code)
     return show_household(turn, arg)
 
@@ -85,10 +128,13 @@ def on_household(turn: Turn) -> Reply:
 def on_household_start(turn: Turn) -> Reply:
     assert turn.callback is not None
     household = repo.household_by_id(turn.session, turn.callback.int_arg(0))
-    if household is None:
+    try:
+        if household is None:
+            raise NotFound("household")
+        needs_service.require_household(turn.session, actor(turn), household.code)
+    except NotFound:
         return Reply(notice=t("bad_button", turn.lang))
-    # Consulting at the household is a visit: it feeds the monthly reminder and the statistics.
-    needs_repo.record_visit(turn.session, household, turn.user)
+    # Not a visit: a consultation may be held by phone or at the office. /visit records one.
     return start_consultation(turn, Scope("all"), household.id, reuse=turn.callback.args[1] == "1")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, coord, needs, programs, render, staff
+from handlers import admin, coord, needs, network, programs, render, staff
 from handlers import consult as consult_handlers
 from handlers.guard import MENU_ITEMS, STAFF, may, role_of
 from handlers.render import Msg
@@ -10,8 +10,8 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.privacy import contains_pii
 from knowledge.text import Lang
-from storage import repo, steps
-from storage.models import ConsultationState
+from storage import drafts, repo, steps
+from storage.models import ConsultationState, Role
 
 
 def _menu(turn: Turn) -> Msg:
@@ -25,7 +25,16 @@ def on_start(turn: Turn) -> Reply:
         turn.role = role_of(turn.user, turn.services.settings)  # the menu should show the new role
         reply.messages.append(_menu(turn))
         return reply
-    return Reply(messages=[_menu(turn)])
+    return Reply(messages=[_menu(turn), *_role_home(turn)])
+
+
+def _role_home(turn: Turn) -> list[Msg]:
+    """Partners and reporters have few commands and no menu button of their own: name them."""
+    if turn.role == Role.PARTNER:
+        return [Msg(t("role.partner_home", turn.lang))]
+    if turn.role == Role.REPORTER:
+        return [Msg(t("role.reporter_home", turn.lang))]
+    return []
 
 
 def on_help(turn: Turn) -> Reply:
@@ -68,8 +77,15 @@ def on_text(turn: Turn) -> Reply:
     a household code from staff; otherwise a search."""
     text = (turn.text or "").strip()
     notice = [Msg(t("pii.masked", turn.lang))] if contains_pii(text) else []
-    drafted = needs.on_draft_text(turn, text) or (
-        coord.on_draft_text(turn, text) if may(turn.role, STAFF) else None
+    # One probe for any draft; the draft's owners are asked only when there is one.
+    drafted = (
+        (
+            needs.on_draft_text(turn, text)
+            or (coord.on_draft_text(turn, text) if may(turn.role, STAFF) else None)
+            or network.on_draft_text(turn, text)
+        )
+        if drafts.get_draft(turn.session, turn.chat_id) is not None
+        else None
     )
     if drafted is not None:
         # Needs mask personal numbers themselves and say so; no second notice.

@@ -231,7 +231,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Why are you exporting? (kept in the access log)",
     ),
     "export.caption": ("필요 기록 {n}건 (가명 처리)", "{n} needs (pseudonymous)"),
-    "invite.usage": ("/invite staff | coordinator | admin", "/invite staff | coordinator | admin"),
+    "invite.usage": (
+        "/invite staff|head|coordinator|admin|partner|reporter [기관코드]",
+        "/invite staff|head|coordinator|admin|partner|reporter [ORGCODE]",
+    ),
     "invite.link": (
         "초대 링크예요 ({role}, {hours}시간 동안 한 번만 쓸 수 있어요):\n{link}",
         "Invitation link ({role}, single use, valid {hours} hours):\n{link}",
@@ -259,7 +262,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forget.no": ("그만둘래요", "Keep it"),
     "forget.done": ("지웠어요 ({n}건).", "Deleted ({n} records)."),
     "forget.kept": ("지우지 않았어요.", "Nothing was deleted."),
-    "visit.usage": ("/visit H-0042 — 방문 기록", "/visit H-0042 — record a visit"),
+    "visit.usage": (
+        "/visit H-0042 메모 — 방문 기록 (담당 가구만)",
+        "/visit H-0042 note — record a visit (households you may see)",
+    ),
     "visit.done": ("{code} 방문을 기록했어요.", "Visit to {code} recorded."),
     "visit.reminder": (
         "📅 이번 달 방문일이에요. 30일 넘게 방문하지 않은 가구: {codes}",
@@ -282,3 +288,8 @@ def t(key: str, lang: Lang | str, **values: Any) -> str:
     ko, en = TEXTS[key]
     text = en if lang == Lang.EN else ko
     return text.format(**values) if values else text
+
+
+from handlers.texts_district import DISTRICT_TEXTS  # noqa: E402
+
+TEXTS.update(DISTRICT_TEXTS)

@@ -22,16 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from casework.roles import OrgKind, Role
+
+__all__ = ["OrgKind", "Role"]  # re-exported: the roles are the casework domain's, stored here
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class Role(StrEnum):
-    RESIDENT = "resident"
-    STAFF = "staff"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
 
 
 class ConsultationState(StrEnum):
@@ -129,6 +126,9 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(2), default="ko")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+    # The centre, headquarters or partner the user works for (None: residents, and a district that
+    # has not set up its centres yet).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     def __repr__(self) -> str:
         return f"User(id={self.id}, telegram_id={self.telegram_id}, role={self.role})"
@@ -144,6 +144,8 @@ class Household(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The centre whose household it is. The matched official keeps it when they move elsewhere.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     assigned_staff: Mapped[User | None] = relationship(foreign_keys=[assigned_staff_id])
@@ -240,5 +242,6 @@ class ConsultationResult(Base):
 
 
 # Casework tables live in their own module; importing it here puts them on Base.metadata for everyone.
+from storage import models_district as models_district  # noqa: E402
 from storage import models_drafts as models_drafts  # noqa: E402
 from storage import models_needs as models_needs  # noqa: E402

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.model import AccessAction, EventKind, NeedCategory, NeedStatus, Urgency
@@ -26,11 +26,25 @@ class Need(Base):
     """
 
     __tablename__ = "needs"
+    __table_args__ = (
+        # Statistics group by status and category and count the overdue from these indexes alone
+        # (district-wide, or within a centre); lists page by due date and count by status from them.
+        Index("ix_needs_centre_status_category_due", "centre_id", "status", "category", "due_at"),
+        Index("ix_needs_status_category_due", "status", "category", "due_at"),
+        Index("ix_needs_due_at", "due_at"),
+        Index("ix_needs_created_at", "created_at"),
+        # "Mine" lists and headquarters' follow-up per official (active / resolved) from the index alone.
+        Index("ix_needs_assignee_id_status", "assignee_id", "status"),
+        # Median days to resolution, read from the index.
+        Index("ix_needs_status_closed_created", "status", "closed_at", "created_at"),
+        # SQLite reuses the highest rowid after a delete (/forget): AUTOINCREMENT never does.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     resident_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultations.id", ondelete="SET NULL"), index=True
     )
@@ -42,7 +56,7 @@ class Need(Base):
     callback_requested: Mapped[bool] = mapped_column(default=False)
     callback_window: Mapped[str | None] = mapped_column(String(CALLBACK_WINDOW_LENGTH))
     status: Mapped[NeedStatus] = mapped_column(_str_enum(NeedStatus), default=NeedStatus.OPEN, index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -51,6 +65,12 @@ class Need(Base):
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     duplicate_override_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
+    # The centre whose queue it is in (the household's, the reporter's, or the one a resident chose).
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # A crisis report: who reported it (they only ever learn that it was taken up and closed).
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The resident agreed that the assignee may write to them through the bot (call-back that works).
+    relay_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     household: Mapped[Household | None] = relationship()
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_user_id])
@@ -99,6 +119,8 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
     role: Mapped[Role] = mapped_column(_str_enum(Role))
+    # The organisation the invited person joins (a centre for staff and reporters, a partner's users).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: command line
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

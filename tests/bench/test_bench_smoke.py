@@ -177,3 +177,20 @@ def test_profile_by_package_sums_own_time_per_package(tmp_path: Path) -> None:
     assert package_of(str(profile_by_package.ROOT / "knowledge" / "x.py"), "f") == "knowledge"
     assert package_of("/v/lib/site-packages/sqlalchemy/orm/x.py", "f") == "sqlalchemy"
     assert package_of("~", "<method 'commit' of 'sqlite3.Connection' objects>") == "sqlite3"
+
+
+def test_district_bench(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import district as bench_district
+
+    argv = ["--json", "--needs", "400", "--pages", "3", "--residents", "2", "--duration", "2"]
+    result = _run(bench_district.main, argv, capsys)
+    assert result["benchmark"] == "district" and result["data"]["needs"] == 400
+    assert {"headquarters", "centre", "staff"} <= result["needs_page"].keys()
+    assert TIMING_KEYS | {"total"} <= result["needs_page"]["headquarters"].keys()
+    assert result["needs_page"]["headquarters"]["total"] >= result["needs_page"]["centre"]["total"]
+    assert result["stats"]["headquarters"]["total"] == 400
+    assert result["export"]["rows"] == 400 and result["export"]["peak_rss_mb"] > 0
+    concurrent = result["concurrent"]
+    assert concurrent["alone"]["samples"] > 0 and concurrent["while_coordinator_works"]["samples"] >= 0
+    assert {"sendDocument", "sendPhoto"} <= set(concurrent["coordinator_got"])
+    assert set(result["met"]) == set(result["targets"])

@@ -18,7 +18,8 @@ def test_figures_on_the_seeded_set() -> None:
         C.CULTURE: 0, C.EDUCATION: 0, C.COMPANIONSHIP: 2, C.SAFETY: 0, C.OTHER: 1,
     }  # fmt: skip
     assert stats.by_status == {
-        S.OPEN: 1, S.ASSIGNED: 1, S.IN_PROGRESS: 1, S.REFERRED: 0, S.RESOLVED: 3, S.CLOSED_UNRESOLVED: 1,
+        S.REVIEW: 0, S.OPEN: 1, S.ASSIGNED: 1, S.IN_PROGRESS: 1, S.REFERRED: 0, S.RESOLVED: 3,
+        S.CLOSED_UNRESOLVED: 1,
     }  # fmt: skip
     assert list(stats.by_month) == [
         "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",

@@ -11,6 +11,8 @@ S = NeedStatus
 
 # The workflow written out by hand, independently of TRANSITIONS, so a slip in the table shows up.
 ALLOWED = {
+    (S.REVIEW, S.OPEN),
+    (S.REVIEW, S.CLOSED_UNRESOLVED),
     (S.OPEN, S.ASSIGNED),
     (S.OPEN, S.CLOSED_UNRESOLVED),
     (S.ASSIGNED, S.IN_PROGRESS),
@@ -52,7 +54,7 @@ def test_reopen_needs_a_note(closed: NeedStatus, note: str | None) -> None:
     check_transition(closed, S.OPEN, "주민이 다시 요청")
 
 
-@pytest.mark.parametrize("before", [S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.REFERRED])
+@pytest.mark.parametrize("before", [S.REVIEW, S.OPEN, S.ASSIGNED, S.IN_PROGRESS, S.REFERRED])
 def test_closing_unresolved_needs_a_reason(before: NeedStatus) -> None:
     with pytest.raises(IllegalTransition, match="note_required"):
         check_transition(before, S.CLOSED_UNRESOLVED, " ")

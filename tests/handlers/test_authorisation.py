@@ -13,7 +13,9 @@ from storage.models import Role
 from tests.handlers.harness import Chat
 
 R, S, C, A = Role.RESIDENT, Role.STAFF, Role.COORDINATOR, Role.ADMIN
-EVERYONE, STAFF_UP, COORD_UP, ADMIN_ONLY = {R, S, C, A}, {S, C, A}, {C, A}, {A}
+H, P, RP = Role.HEAD, Role.PARTNER, Role.REPORTER
+EVERYONE, STAFF_UP, COORD_UP, ADMIN_ONLY = {R, S, C, A, H, P, RP}, {S, C, A, H}, {C, A}, {A}
+HEADS, PARTNERS, SUPPORT, REPORTERS = {H, C, A}, {P}, {S, H, C, A, P}, {RP, S, H, C, A}
 
 # The matrix a district would sign off, written out rather than read from the guard.
 COMMANDS: dict[str, set[Role]] = {
@@ -28,8 +30,19 @@ COMMANDS: dict[str, set[Role]] = {
     "/check 72세 1인": STAFF_UP,
     "/visit H-0001": STAFF_UP,
     "/needs": STAFF_UP,
-    "/stats": COORD_UP,
-    "/export csv": COORD_UP,
+    "/stats": HEADS,
+    "/export csv": HEADS,
+    "/review": HEADS,
+    "/meeting": HEADS,
+    "/referrals": PARTNERS,
+    "/alloc H-0001": SUPPORT,
+    "/allocs": SUPPORT,
+    "/report": REPORTERS,
+    "/myreports": REPORTERS,
+    "/org list": ADMIN_ONLY,
+    "/move 1 C1": ADMIN_ONLY,
+    "/handover H-0001 1": HEADS,
+    "/link 1 H-0001": STAFF_UP,
     "/invite staff": ADMIN_ONLY,
     "/staff": ADMIN_ONLY,
 }
@@ -49,18 +62,39 @@ CALLBACKS: dict[str, set[Role]] = {
     "nc:1": STAFF_UP,
     "nt:1:in_progress": STAFF_UP,
     "nn:1": STAFF_UP,
-    "na:1:0": COORD_UP,
+    "na:1:0": HEADS,
+    "nr:1:ok": HEADS,
+    "nz:yes": EVERYONE,
+    "rf:1:0:x": COORD_UP,
+    "rs:1:1:a": COORD_UP,
+    "ry:1:1:a:no": EVERYONE,
+    "pr:1:accept": PARTNERS,
+    "mt:1:mark": HEADS,
+    "rl:1:write": EVERYONE,
+    "ak:1:kimjang": SUPPORT,
+    "ao:1": SUPPORT,
+    "rg:done": REPORTERS,
+    "ru:urgent": REPORTERS,
     "sr:1": ADMIN_ONLY,
 }
-IDS = {R: 801, S: 802, C: 803, A: 804}
+IDS = {R: 801, S: 802, C: 803, A: 804, H: 805, P: 806, RP: 807}
 DENIED = "담당 공무원만"
 
 
 @pytest.fixture
 def chats(chat_factory: Any, services: Services) -> dict[Role, Chat]:
+    from casework.roles import OrgKind
+    from storage import district
+
     with services.db.session() as s:
+        centre = district.create_organisation(s, OrgKind.CENTRE, "C1", "역삼1동")
+        partner = district.create_organisation(s, OrgKind.PARTNER, "P1", "복지관")
         for role, telegram_id in IDS.items():
-            repo.set_role(s, telegram_id, role)
+            user = repo.set_role(s, telegram_id, role)
+            if role in (H, RP):
+                district.place_user(s, user, centre)
+            elif role == P:
+                district.place_user(s, user, partner)
         repo.create_household(s, "H-0001", None)
     return {role: chat_factory(telegram_id) for role, telegram_id in IDS.items()}
 

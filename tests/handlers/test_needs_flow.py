@@ -108,9 +108,11 @@ async def test_a_resident_is_asked_for_consent_before_anything_is_saved(
     await resident.send("월세가 밀렸어요")
     await resident.press("동의해요")
     await resident.press("평일 오전")
+    assert "텔레그램 계정은 보이지 않아요" in resident.last().text  # call-back through the bot, asked
+    await resident.press("봇으로 연락")
     (need,) = _needs(services)
     assert need.resident_user_id is not None and need.consent_at is not None
-    assert need.callback_window == "평일 오전"
+    assert need.callback_window == "평일 오전" and need.relay_consent_at is not None
     shown = await resident.send("/mydata")
     assert "월세가 밀렸어요" in shown[-1].text
     await resident.send("/forget")

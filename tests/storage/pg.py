@@ -19,7 +19,15 @@ PG_ADMIN_URL = os.environ.get("BOKJI_TEST_PG_URL", "postgresql+psycopg://postgre
 CONNECT_TIMEOUT = 2
 
 # Children first, for backends without TRUNCATE ... CASCADE.
-TABLES = ("consultation_results", "consultation_questions", "consultations", "households", "users")
+TABLES = (
+    "consultation_results",
+    "consultation_questions",
+    "consultations",
+    "households",
+    "users",
+    "organisations",
+    "job_runs",
+)
 
 
 def _admin_engine(admin_url: str) -> Engine:

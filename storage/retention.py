@@ -1,0 +1,167 @@
+"""A resident's own data (/mydata, /forget) and the retention job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from casework.model import (
+    CLOSED_STATUSES,
+    AccessAction,
+    EventKind,
+)
+from storage.access import record_access
+from storage.casework_base import (
+    _event,
+    _now,
+    _rowcount,
+)
+from storage.models import (
+    Consultation,
+    ConsultationResult,
+    QuestionLog,
+    User,
+)
+from storage.models_needs import (
+    AccessLog,
+    Need,
+    NeedEvent,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MyData:
+    needs: list[Need]
+    consultations: int
+    questions: int
+    answers: dict[str, Any]  # latest known value per question id over their own consultations
+
+
+# --- privacy: a resident's own data, retention -------------------------------------------------------
+
+
+def _own_consultations(user: User) -> Any:
+    # Only consultations about the user themself: a staff member's consultations for households are
+    # the households' records, not the staff member's personal data.
+    return select(Consultation.id).where(Consultation.user_id == user.id, Consultation.household_id.is_(None))
+
+
+def my_data(s: Session, user: User) -> MyData:
+    """What the bot keeps about this user: their own needs (with events) and self-consultations."""
+    needs = list(
+        s.scalars(
+            select(Need)
+            .where(Need.resident_user_id == user.id)
+            .order_by(Need.id)
+            .options(selectinload(Need.events))
+        )
+    )
+    consultations = list(
+        s.scalars(
+            select(Consultation)
+            .where(Consultation.id.in_(_own_consultations(user)))
+            .order_by(Consultation.started_at, Consultation.id)
+        )
+    )
+    answers: dict[str, Any] = {}
+    for consultation in consultations:
+        answers.update({k: v for k, v in consultation.answers.items() if v is not None})
+    questions = (
+        s.scalar(
+            select(func.count(QuestionLog.id)).where(
+                QuestionLog.consultation_id.in_(_own_consultations(user))
+            )
+        )
+        or 0
+    )
+    return MyData(needs=needs, consultations=len(consultations), questions=questions, answers=answers)
+
+
+def forget_resident(s: Session, user: User, now: dt.datetime | None = None) -> int:
+    """Delete the user's self-consultations (question logs, results) and the needs they logged about
+    themselves (with events), and their own /mydata access entries. Returns the number of rows removed.
+
+    Kept: the user row (Telegram needs it to talk to them at all), needs staff logged for households,
+    and a 'forget' access-log entry recording that this happened.
+    """
+    now = _now(now)
+    own = _own_consultations(user)
+    removed = 0
+    for statement in (
+        delete(QuestionLog).where(QuestionLog.consultation_id.in_(own)),
+        delete(ConsultationResult).where(ConsultationResult.consultation_id.in_(own)),
+        delete(Consultation).where(Consultation.id.in_(own)),
+    ):
+        removed += _rowcount(s.execute(statement.execution_options(synchronize_session="fetch")))
+    their_needs = select(Need.id).where(Need.resident_user_id == user.id)
+    for statement in (
+        delete(NeedEvent).where(NeedEvent.need_id.in_(their_needs)),
+        delete(Need).where(Need.id.in_(their_needs)),
+        delete(AccessLog).where(AccessLog.actor_id == user.id, AccessLog.action == AccessAction.MYDATA),
+    ):
+        removed += _rowcount(s.execute(statement.execution_options(synchronize_session="fetch")))
+    record_access(s, user, AccessAction.FORGET, f"user:{user.id}", detail=f"{removed} rows", now=now)
+    return removed
+
+
+def anonymise_closed(s: Session, retention_days: int, now: dt.datetime | None = None) -> int:
+    """Clear everything pointing at a person from needs closed more than retention_days ago.
+
+    Description, call-back window, household, resident, consultation link, reasons and event notes go;
+    category, urgency, status, programmes, dates and staff ids stay for statistics. Each gets an
+    'anonymised' event. Idempotent: already anonymised needs are skipped. Returns how many were done.
+    """
+    if retention_days < 0:
+        raise ValueError("retention_days must not be negative")
+    now = _now(now)
+    cutoff = now - dt.timedelta(days=retention_days)
+    query = (
+        select(Need)
+        .where(Need.status.in_(CLOSED_STATUSES), Need.closed_at < cutoff, Need.anonymised_at.is_(None))
+        .order_by(Need.id)
+        .options(selectinload(Need.events))
+    )
+    done = 0
+    anonymised: list[int] = []
+    for need in s.scalars(query):
+        need.description = None
+        need.callback_window = None
+        need.household = None
+        need.resident = None
+        need.consultation_id = None
+        need.close_reason = None
+        need.duplicate_override_reason = None
+        need.anonymised_at = now
+        for event in need.events:
+            event.note = None
+        _event(
+            need,
+            actor=None,
+            kind=EventKind.ANONYMISED,
+            at=now,
+            from_status=need.status,
+            to_status=need.status,
+        )
+        done += 1
+        anonymised.append(need.id)
+    s.flush()
+    _anonymise_attached(s, anonymised)
+    return done
+
+
+def _anonymise_attached(s: Session, need_ids: list[int]) -> None:
+    """What the district network keeps beside a need goes with it: messages relayed to and from the
+    resident, what was shared with partners and their reports, meeting decisions, and the household
+    an allocation names (the allocation still counts, as the need does)."""
+    from storage.models_district import Allocation, MeetingItem, Referral, RelayMessage
+
+    for start in range(0, len(need_ids), 500):
+        chunk = need_ids[start : start + 500]
+        s.execute(update(RelayMessage).where(RelayMessage.need_id.in_(chunk)).values(text=None))
+        s.execute(update(Referral).where(Referral.need_id.in_(chunk)).values(shared={}, report=None))
+        s.execute(update(MeetingItem).where(MeetingItem.need_id.in_(chunk)).values(decision=None))
+        s.execute(update(Allocation).where(Allocation.need_id.in_(chunk)).values(household_id=None))
