@@ -162,6 +162,14 @@ def safe_path(to: str) -> str:
     return to if _SAFE_PATH.fullmatch(to) and "//" not in to and ".." not in to else "/needs"
 
 
+def form_page(path: str) -> str:
+    """The page a form was posted from: /needs/12/assign → /needs/12, /referrals/5 → /referrals."""
+    parts = path.removeprefix(MOUNT).strip("/").split("/")
+    if len(parts) == 3 or (len(parts) == 2 and parts[1].isdigit() and parts[0] != "needs"):
+        parts = parts[:-1]
+    return "/" + "/".join(parts)
+
+
 def _flash(ctx: Ctx) -> tuple[str, str] | None:
     for kind in ("ok", "err"):
         key = ctx.query.get(kind)
@@ -308,7 +316,7 @@ class Desk:
     def _refusal(self, ctx: Ctx, exc: Exception) -> Response:
         if isinstance(exc, Refused) and ctx.method == "POST":
             # Back to the page the form was on, with the reason from the catalogue.
-            return ctx.back(ctx.form.get("back", "/needs"), err=exc.reason)
+            return ctx.back(ctx.form.get("back") or form_page(ctx.path), err=exc.reason)
         if isinstance(exc, StaleDataError):
             return ctx.render("error.html", status=409, message=ctx.t("error.stale"))
         if isinstance(exc, Refused):
