@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--reason", required=True, help="why: kept in the access log")
     export.add_argument("--lang", default="ko", choices=["ko", "en"])
 
-    dashboard = sub.add_parser("dashboard", help="the coordinators' web desk on its own (also served at /desk)")
+    dashboard = sub.add_parser(
+        "dashboard", help="the coordinators' web desk on its own (also served at /desk)"
+    )
     dashboard.add_argument("--listen", help="address to listen on (default DASHBOARD_LISTEN, 127.0.0.1)")
     dashboard.add_argument("--port", type=int, help="port (default DASHBOARD_PORT, 8080)")
 

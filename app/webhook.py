@@ -98,7 +98,10 @@ def create_app(application: App, secret: str, db: Database, dashboard: Starlette
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    routes: list[BaseRoute] = [Route(PATH, telegram, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [
+        Route(PATH, telegram, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
     if dashboard is not None:
         from app.dashboard.config import MOUNT
 

@@ -36,7 +36,7 @@ import sys
 import time
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 
 from bench import emit
 from bench.district import NOW, actors, populate
@@ -67,8 +67,9 @@ PAGES = (
 
 
 def add_allocations(url: str, count: int, seed: int = 11) -> int:
-    """Canonical household codes, then support entries across the district's households, this season and the last few; one in ten
-    repeats a household's support in the same season (the duplicates the list warns about)."""
+    """Canonical household codes, then support entries across the district's households, this season
+    and the last few; one in ten repeats a household's support in the same season (the duplicates the
+    list warns about)."""
     rng = random.Random(seed)
     db = Database(url)
     with db.engine.begin() as c:
@@ -76,6 +77,7 @@ def add_allocations(url: str, count: int, seed: int = 11) -> int:
         # bench.district writes codes as H-000001; the bot's canonical form (and so its lookups by code)
         # is H-0001 (at least four digits): rename them as the bot would have named them.
         table = Household.__table__
+        assert isinstance(table, Table)
         c.execute(
             table.update().where(table.c.id == bindparam("hid")).values(code=bindparam("new_code")),
             [{"hid": h, "new_code": f"H-{n:04d}"} for n, h in enumerate(households, start=1)],
@@ -207,10 +209,14 @@ def time_pages(url: str, repeat: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--needs", type=int, default=100_000)
     parser.add_argument("--allocations", type=int, default=20_000)
-    parser.add_argument("--database", help="a PostgreSQL server URL (a fresh database is made); default SQLite")
+    parser.add_argument(
+        "--database", help="a PostgreSQL server URL (a fresh database is made); default SQLite"
+    )
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page and person")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -228,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         lines = [f"{r['data']['needs']:,} needs on {r['database']}, server time per page (p50 / max ms):"]
         for who, pages in r["pages"].items():
             lines.append(f"  {who}:")
-            lines += [f"    {page:17} {v['server_p50_ms']:7.1f} / {v['server_max_ms']:7.1f}" for page, v in pages.items()]
+            lines += [
+                f"    {page:17} {v['server_p50_ms']:7.1f} / {v['server_max_ms']:7.1f}"
+                for page, v in pages.items()
+            ]
         lines.append(f"  slowest {r['slowest_ms']} ms, target ≤ {r['target_ms']} ms: met={r['met']}")
         return "\n".join(lines)
 

@@ -70,9 +70,7 @@ def _open(s: Session, user: User, via: str, hours: float, detail: str) -> Signed
     return SignedIn(new, user.id, user.language)
 
 
-def open_session(
-    s: Session, user_id: int, admin_ids: Collection[int], hours: float, detail: str
-) -> SignedIn:
+def open_session(s: Session, user_id: int, admin_ids: Collection[int], hours: float, detail: str) -> SignedIn:
     """After a link was used up (storage.desk.redeem_link, committed on its own): the session, if the
     person may still use the desk."""
     user, _ = _desk_user(s, s.get(User, user_id), admin_ids)

@@ -77,9 +77,11 @@ def households_page(
     ids = [int(r[0]) for r in rows]
     if not ids:
         return [], total
-    visits = dict(s.execute(last.where(Visit.household_id.in_(ids))).tuples().all())
+    visits: dict[int, dt.datetime] = {
+        int(h): at for h, at in s.execute(last.where(Visit.household_id.in_(ids))).all()
+    }
     counts = {
-        int(h): (int(active), int(n))
+        int(h or 0): (int(active), int(n))
         for h, active, n in s.execute(
             select(
                 Need.household_id,
@@ -90,15 +92,14 @@ def households_page(
             .group_by(Need.household_id)
         )
     }
-    given = dict(
-        s.execute(
+    given: dict[int, int] = {
+        int(h or 0): int(n)
+        for h, n in s.execute(
             select(Allocation.household_id, func.count(Allocation.id))
             .where(Allocation.household_id.in_(ids), Allocation.season == season)
             .group_by(Allocation.household_id)
-        )
-        .tuples()
-        .all()
-    )
+        ).all()
+    }
     return [
         HouseholdLine(
             id=int(r[0]),

@@ -28,7 +28,11 @@ __all__ = ["MOUNT", "Desk", "DeskSettings", "create_dashboard", "standalone"]
 
 
 def create_dashboard(
-    settings: Settings, db: Database, *, desk_settings: DeskSettings | None = None, notify: Notify | None = None
+    settings: Settings,
+    db: Database,
+    *,
+    desk_settings: DeskSettings | None = None,
+    notify: Notify | None = None,
 ) -> Starlette:
     """The desk's ASGI app, to be mounted at MOUNT (app.webhook does; `standalone` wraps it)."""
     desk = Desk(settings, desk_settings or DeskSettings(), db, notify)

@@ -41,7 +41,8 @@ def referred(ctx: Ctx, need: Need, referral: Referral, lang: str) -> str:
         urgency=texts.label("urgency", need.urgency, lang),
     )
     url = f"{ctx.desk.settings.base_url()}/referrals"
-    return f'{escape(text)}\n{escape(shared)}\n<a href="{escape(url)}">{escape(texts.t("notice.open", lang))}</a>'
+    anchor = f'<a href="{escape(url)}">{escape(texts.t("notice.open", lang))}</a>'
+    return f"{escape(text)}\n{escape(shared)}\n{anchor}"
 
 
 def partner_answered(ctx: Ctx, need: Need, lang: str) -> str:

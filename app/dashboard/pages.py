@@ -310,7 +310,7 @@ def households(ctx: Ctx) -> Response:
     q = ctx.query
     limit = ctx.desk.settings.page_size
     offset = _int(q.get("offset"), 0) or 0
-    sort = "visit" if q.get("sort") == "visit" else "code"
+    sort: desk_queries.HouseholdOrder = "visit" if q.get("sort") == "visit" else "code"
     unvisited = _int(q.get("unvisited"), None, 1, 3650)
     lines, total, season = desk_service.households(
         ctx.s,

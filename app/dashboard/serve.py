@@ -56,8 +56,13 @@ def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
     if updates:
         desk_settings = desk_settings.model_copy(update=updates)
     app = build(settings, desk_settings)
-    log.info("desk on http://%s:%d%s/ (links point at %s)", desk_settings.listen, desk_settings.port, MOUNT,
-             desk_settings.base_url())
+    log.info(
+        "desk on http://%s:%d%s/ (links point at %s)",
+        desk_settings.listen,
+        desk_settings.port,
+        MOUNT,
+        desk_settings.base_url(),
+    )
     uvicorn.run(
         app, host=desk_settings.listen, port=desk_settings.port, log_level="warning", access_log=False
     )

@@ -59,7 +59,9 @@ def routes(desk: Desk) -> dict[str, Any]:
         token = request.path_params["token"]
         live = await anyio.to_thread.run_sync(_link_is_live, desk, token, limiter=desk.limiter)
         if not live:
-            return _plain(desk, request, "signin.html", 410, message=texts.t("signin.expired", _lang(request)))
+            return _plain(
+                desk, request, "signin.html", 410, message=texts.t("signin.expired", _lang(request))
+            )
         pre = secrets.token_urlsafe(16)
         response = _plain(desk, request, "login.html", action=f"{MOUNT}/login/{token}", pre=pre)
         response.set_cookie(
@@ -84,7 +86,9 @@ def routes(desk: Desk) -> dict[str, Any]:
         try:
             signed = await anyio.to_thread.run_sync(_redeem, desk, token, limiter=desk.limiter)
         except Refused:
-            return _plain(desk, request, "signin.html", 410, message=texts.t("signin.expired", _lang(request)))
+            return _plain(
+                desk, request, "signin.html", 410, message=texts.t("signin.expired", _lang(request))
+            )
         except Denied:
             return _plain(desk, request, "signin.html", 403, message=texts.t("signin.denied", _lang(request)))
         response = RedirectResponse(f"{MOUNT}/", status_code=303)
@@ -121,7 +125,9 @@ def routes(desk: Desk) -> dict[str, Any]:
             return secure_headers(JSONResponse({"error": "malformed"}, status_code=400))
         try:
             if framed:
-                token = await anyio.to_thread.run_sync(_framed_link, desk, user.telegram_id, limiter=desk.limiter)
+                token = await anyio.to_thread.run_sync(
+                    _framed_link, desk, user.telegram_id, limiter=desk.limiter
+                )
                 return secure_headers(JSONResponse({"link": f"{MOUNT}/login/{token}"}))
             signed = await anyio.to_thread.run_sync(_webapp, desk, user.telegram_id, limiter=desk.limiter)
         except Denied:
@@ -157,7 +163,9 @@ def _redeem(desk: Desk, token: str) -> desk_service.SignedIn:
         raise Refused("link")
     user_id, via = redeemed
     with desk.db.session() as s:
-        return desk_service.open_session(s, user_id, desk.admin_ids, desk.settings.session_hours, f"link ({via})")
+        return desk_service.open_session(
+            s, user_id, desk.admin_ids, desk.settings.session_hours, f"link ({via})"
+        )
 
 
 def _webapp(desk: Desk, telegram_id: int) -> desk_service.SignedIn:

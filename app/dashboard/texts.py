@@ -37,7 +37,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "On a phone: send /desk to the bot and press ‘Open the desk’.",
     ),
     "signin.step_pc": (
-        "사무실 PC: 봇에게 /desk 를 보내고, 받은 일회용 링크를 PC의 브라우저에서 여세요 (몇 분 안에, 한 번만).",
+        "사무실 PC: 봇에게 /desk 를 보내고, 받은 일회용 링크를 PC의 브라우저에서 여세요 "
+        "(몇 분 안에, 한 번만).",
         "On an office PC: send /desk to the bot and open the one-time link it sends in the PC's browser "
         "(within minutes, once).",
     ),
@@ -106,14 +107,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Confirm the household agreed before referring.",
     ),
     "err.resident_consent": (
-        "주민 본인의 요청은 주민이 직접 동의해야 합니다. 텔레그램의 요청 카드에서 연계하면 주민에게 동의를 묻습니다.",
+        "주민 본인의 요청은 주민이 직접 동의해야 합니다. "
+        "텔레그램의 요청 카드에서 연계하면 주민에게 동의를 묻습니다.",
         "A resident's own request needs the resident's own consent: refer from the need's card in "
         "Telegram, which asks them.",
     ),
     "err.no_consent": ("기록된 동의가 없습니다.", "No consent is recorded."),
     "err.already_referred": ("이미 그 기관에 연계되어 있습니다.", "Already referred to that partner."),
     "err.not_on_agenda": ("그 회의 안건에 없는 요청입니다.", "Not on that meeting's agenda."),
-    "err.bad_allocation": ("지원 내용을 확인하세요 (금액, 제도 id).", "Check the support (amount, programme id)."),
+    "err.bad_allocation": (
+        "지원 내용을 확인하세요 (금액, 제도 id).",
+        "Check the support (amount, programme id).",
+    ),
     "err.export_reason": ("내보내는 이유를 적어 주세요.", "Say why you export."),
     "err.report_required": ("회신 내용을 적어 주세요.", "Write what you report."),
     "err.not_allowed": ("지금은 할 수 없습니다.", "Not possible now."),
@@ -245,7 +250,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "그래도 기록하려면 사유를 적고 다시 저장하세요. 사유는 기록에 남습니다.",
         "To record it anyway, give a reason and save again; the reason is kept.",
     ),
-    "alloc.override_no": ("중복 기록은 조정 담당만 할 수 있습니다.", "Only coordinators may record a duplicate."),
+    "alloc.override_no": (
+        "중복 기록은 조정 담당만 할 수 있습니다.",
+        "Only coordinators may record a duplicate.",
+    ),
     "alloc.reason": ("중복 기록 사유", "Reason for recording again"),
     "alloc.dup": ("중복", "duplicate"),
     "alloc.only_dup": ("중복만", "Duplicates only"),
@@ -276,7 +284,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.format": ("형식", "Format"),
     "export.reason": ("이유 (접근 기록에 남습니다)", "Reason (kept in the access log)"),
     "export.do": ("내려받기", "Download"),
-    "export.logged": ("모든 내보내기는 누가, 언제, 왜 했는지 기록됩니다.", "Every export is logged: who, when, why."),
+    "export.logged": (
+        "모든 내보내기는 누가, 언제, 왜 했는지 기록됩니다.",
+        "Every export is logged: who, when, why.",
+    ),
     # partners
     "referrals.title": ("의뢰받은 요청", "Referrals to us"),
     "referrals.empty": ("진행 중인 의뢰가 없습니다.", "No open referrals."),

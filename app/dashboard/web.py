@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
+import os
 import re
 import tempfile
 import time
@@ -251,9 +252,9 @@ class Desk:
 
     def exporter(self, actor: Actor, fmt: str, reason: str, lang: str) -> Response:
         """The export service in a process of its own (as the bot runs it), then the file, streamed."""
-        handle = tempfile.NamedTemporaryFile(prefix="desk-export-", suffix=f".{fmt}", delete=False)
-        handle.close()
-        path = Path(handle.name)
+        fd, name = tempfile.mkstemp(prefix="desk-export-", suffix=f".{fmt}")
+        os.close(fd)
+        path = Path(name)
         url = self.db.url.render_as_string(hide_password=False)
         try:
             reports.export_elsewhere(url, actor, fmt, path, reason, lang)

@@ -54,7 +54,9 @@ def free_port() -> int:
 def serving(app: Any, port: int) -> Iterator[str]:
     """The app on 127.0.0.1:port in a thread, for as long as the block runs."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -39,7 +39,9 @@ def sent() -> list[tuple[int, str]]:
 @pytest.fixture
 def app_settings(db: Database) -> Settings:
     return Settings(
-        _env_file=None, database_url=db.url.render_as_string(hide_password=False), telegram_bot_token=BOT_TOKEN
+        _env_file=None,
+        database_url=db.url.render_as_string(hide_password=False),
+        telegram_bot_token=BOT_TOKEN,
     )
 
 

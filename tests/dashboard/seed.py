@@ -76,7 +76,9 @@ def seed(db: Database, now: dt.datetime | None = None) -> District:
         h3 = household("H-0003", c2.id, users[STAFF_C2])
         s.flush()
 
-        def need(h: Household, staff: User, category: NeedCategory, urgency: Urgency, text: str, days: int) -> int:
+        def need(
+            h: Household, staff: User, category: NeedCategory, urgency: Urgency, text: str, days: int
+        ) -> int:
             logged = needs_repo.log_need(
                 s,
                 created_by=staff,

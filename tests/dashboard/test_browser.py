@@ -41,7 +41,9 @@ def test_a_coordinator_works_the_desk_in_chromium(
     csp_errors: list[str] = []
     with serving(app, port) as base, browser(tmp_path / "chromium-profile") as context:
         page = context.new_page()
-        page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on(
+            "console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None
+        )
         page.on("pageerror", lambda e: csp_errors.append(str(e)))
 
         # Signed out: every page leads to the sign-in explanation.
@@ -56,9 +58,9 @@ def test_a_coordinator_works_the_desk_in_chromium(
         page.wait_for_url(f"{base}/desk/needs")
         rows = page.locator("[data-test=needs] tbody tr")
         assert rows.count() == len(district.c1_needs)  # C1's needs only, none of C2's
-        assert "#3001" in page.inner_text("[data-test=who]") or str(district.users[COORD_C1]) in page.inner_text(
-            "[data-test=who]"
-        )
+        assert "#3001" in page.inner_text("[data-test=who]") or str(
+            district.users[COORD_C1]
+        ) in page.inner_text("[data-test=who]")
         # The description that tries to run a script is shown as text on its page (checked below).
         _shot(page, "01-needs")
 

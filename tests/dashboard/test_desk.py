@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select, update
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from app.dashboard import initdata
@@ -100,7 +101,9 @@ def test_the_confirmation_must_come_from_the_page_that_showed_it(client: TestCli
     assert client.post(f"/desk/login/{token}", data={"pre": "guess"}).status_code == 403
     pre = client.cookies.get("desk_pre")
     assert pre
-    foreign = client.post(f"/desk/login/{token}", data={"pre": pre}, headers={"Origin": "https://evil.example"})
+    foreign = client.post(
+        f"/desk/login/{token}", data={"pre": pre}, headers={"Origin": "https://evil.example"}
+    )
     assert foreign.status_code == 403
     with db.session() as s:  # still unused
         assert s.scalars(select(DeskLink.used_at)).one() is None
@@ -177,13 +180,15 @@ def test_the_mini_app_signs_in_with_valid_init_data_only(client: TestClient, db:
 # --- every page through the one policy ----------------------------------------------------------------
 
 
-def test_a_centre_sees_its_own_needs_and_households_only(client: TestClient, db: Database, district: District) -> None:
+def test_a_centre_sees_its_own_needs_and_households_only(
+    client: TestClient, db: Database, district: District
+) -> None:
     sign_in(client, db, COORD_C1)
     html = client.get("/desk/needs").text
     for need_id in district.c1_needs:
-        assert f"/desk/needs/{need_id}\"" in html
+        assert f'/desk/needs/{need_id}"' in html
     for need_id in district.c2_needs:
-        assert f"/desk/needs/{need_id}\"" not in html
+        assert f'/desk/needs/{need_id}"' not in html
         assert client.get(f"/desk/needs/{need_id}").status_code == 404
     assert client.get("/desk/needs/999999").status_code == 404  # the same answer as "not yours"
     assert client.get("/desk/households/H-0003").status_code == 404
@@ -202,20 +207,22 @@ def test_headquarters_sees_the_district_and_filters_by_centre(
 ) -> None:
     sign_in(client, db, COORD_HQ)
     everything = client.get("/desk/needs?status=all").text
-    assert all(f"/desk/needs/{n}\"" in everything for n in district.c1_needs + district.c2_needs)
+    assert all(f'/desk/needs/{n}"' in everything for n in district.c1_needs + district.c2_needs)
     only_c2 = client.get(f"/desk/needs?centre={district.centre2}").text
-    assert all(f"/desk/needs/{n}\"" in only_c2 for n in district.c2_needs)
-    assert not any(f"/desk/needs/{n}\"" in only_c2 for n in district.c1_needs)
+    assert all(f'/desk/needs/{n}"' in only_c2 for n in district.c2_needs)
+    assert not any(f'/desk/needs/{n}"' in only_c2 for n in district.c1_needs)
     charts = {c["id"]: c for c in client.get("/desk/stats.json").json()["charts"]}
     assert {"month", "category", "status", "centre", "resolution"} == set(charts)
     by_centre = {r["label"]: r["value"] for r in charts["centre"]["rows"]}
     assert by_centre["C1 역삼1동 행정복지센터"] == len(district.c1_needs)
 
 
-def test_staff_see_their_caseload_and_no_statistics(client: TestClient, db: Database, district: District) -> None:
+def test_staff_see_their_caseload_and_no_statistics(
+    client: TestClient, db: Database, district: District
+) -> None:
     sign_in(client, db, STAFF_C2)
     html = client.get("/desk/needs").text
-    assert all(f"/desk/needs/{n}\"" in html for n in district.c2_needs)
+    assert all(f'/desk/needs/{n}"' in html for n in district.c2_needs)
     assert client.get(f"/desk/needs/{district.c1_needs[0]}").status_code == 404
     for path in ("/desk/stats", "/desk/export", "/desk/meeting"):
         assert client.get(path).status_code == 404
@@ -226,14 +233,16 @@ def test_staff_see_their_caseload_and_no_statistics(client: TestClient, db: Data
 def test_filters_sort_search_and_paging(client: TestClient, db: Database, district: District) -> None:
     sign_in(client, db, COORD_C1)
     urgent = client.get("/desk/needs?urgency=urgent").text
-    assert f"/desk/needs/{district.c1_needs[0]}\"" in urgent and urgent.count('data-test="need-link"') == 1
+    assert f'/desk/needs/{district.c1_needs[0]}"' in urgent and urgent.count('data-test="need-link"') == 1
     overdue = client.get("/desk/needs?overdue=1").text
     assert overdue.count('data-test="need-link"') == 2  # logged 3 and 20 days ago, due in 1 and 14
     by_code = client.get("/desk/needs?code=h-0002").text
     assert by_code.count('data-test="need-link"') == 2
     assert client.get("/desk/needs?code=H-0003").text.count('data-test="need-link"') == 0
     newest = client.get("/desk/needs?sort=newest").text
-    order = [int(x.split('"')[0]) for x in newest.split('href="/desk/needs/')[1:] if x.split('"')[0].isdigit()]
+    order = [
+        int(x.split('"')[0]) for x in newest.split('href="/desk/needs/')[1:] if x.split('"')[0].isdigit()
+    ]
     assert order == sorted(district.c1_needs, key=lambda n: {1: 3, 2: 1, 3: 20, 4: 2}[n])  # days ago
     # Bad values are ignored, never an error.
     assert client.get("/desk/needs?urgency=nope&offset=-5&centre=x&status=zzz").status_code == 200
@@ -244,7 +253,10 @@ def test_paging_is_in_sql(client: TestClient, db: Database, district: District, 
     first = client.get("/desk/needs?status=all").text
     assert "1–6 / 6" in first and 'rel="next"' not in first
     # With a page of 5 the sixth is on page two.
-    client.app.routes[1].app.state.desk.settings = desk_settings.model_copy(update={"page_size": 5})
+    outer = client.app
+    assert isinstance(outer, Starlette)
+    desk = outer.routes[1].app.state.desk  # type: ignore[attr-defined]  # the Mount's app
+    desk.settings = desk_settings.model_copy(update={"page_size": 5})
     page1 = client.get("/desk/needs?status=all").text
     assert page1.count('data-test="need-link"') == 5 and "offset=5" in page1
     page2 = client.get("/desk/needs?status=all&offset=5").text
@@ -286,7 +298,9 @@ def test_every_page_sends_the_security_headers(client: TestClient, db: Database)
 # --- the chat's actions ---------------------------------------------------------------------------------
 
 
-def test_forms_need_the_session_csrf_token_and_our_origin(client: TestClient, db: Database, district: District) -> None:
+def test_forms_need_the_session_csrf_token_and_our_origin(
+    client: TestClient, db: Database, district: District
+) -> None:
     sign_in(client, db, COORD_C1)
     need = district.c1_needs[0]
     staff = str(district.users[STAFF_C1])
@@ -294,7 +308,9 @@ def test_forms_need_the_session_csrf_token_and_our_origin(client: TestClient, db
     assert client.post(f"/desk/needs/{need}/assign", data={"to": staff, "csrf": "x" * 43}).status_code == 403
     csrf = csrf_of(client.get(f"/desk/needs/{need}").text)
     foreign = client.post(
-        f"/desk/needs/{need}/assign", data={"to": staff, "csrf": csrf}, headers={"Origin": "https://evil.example"}
+        f"/desk/needs/{need}/assign",
+        data={"to": staff, "csrf": csrf},
+        headers={"Origin": "https://evil.example"},
     )
     assert foreign.status_code == 403
     with db.session() as s:
@@ -321,16 +337,24 @@ def test_assign_status_note_meeting_through_the_services(
     assert refused.headers["location"] == f"{page}?err=note_required"
     assert _post(client, f"/desk/needs/{need}/note", page, note="주 1회 안부 전화").status_code == 303
     assert _post(client, f"/desk/needs/{need}/meeting", page).headers["location"].endswith("ok=meeting")
-    assert _post(client, f"/desk/needs/{need}/meeting", page).headers["location"].endswith("ok=meeting_already")
+    assert (
+        _post(client, f"/desk/needs/{need}/meeting", page).headers["location"].endswith("ok=meeting_already")
+    )
     with db.session() as s:
         row = s.get(Need, need)
         assert row is not None and row.assignee_id == staff and row.status == NeedStatus.IN_PROGRESS
         kinds = [e.kind for e in s.scalars(select(NeedEvent).where(NeedEvent.need_id == need))]
-        assert [EventKind.ASSIGNED, EventKind.STATUS, EventKind.NOTE, EventKind.MEETING] == kinds[1:]
+        assert kinds[1:] == [EventKind.ASSIGNED, EventKind.STATUS, EventKind.NOTE, EventKind.MEETING]
         day = s.scalars(select(MeetingItem.meeting_on)).one()
     agenda = client.get(f"/desk/meeting?day={day}").text
-    assert f"/desk/needs/{need}\"" in agenda
-    decided = _post(client, f"/desk/needs/{need}/decision", f"/desk/meeting?day={day}", day=str(day), decision="복지관 연계")
+    assert f'/desk/needs/{need}"' in agenda
+    decided = _post(
+        client,
+        f"/desk/needs/{need}/decision",
+        f"/desk/meeting?day={day}",
+        day=str(day),
+        decision="복지관 연계",
+    )
     assert decided.status_code == 303
     assert "복지관 연계" in client.get(f"/desk/meeting?day={day}").text
     shown = client.get(f"{page}?ok=assigned").text
@@ -367,11 +391,17 @@ def test_refer_with_consent_and_the_partner_answers_on_the_desk(
         assert kinds.count(EventKind.REFERRAL) == 2  # sent, accepted
 
 
-def test_the_allocation_list_warns_of_duplicates_and_keeps_the_reason(client: TestClient, db: Database) -> None:
+def test_the_allocation_list_warns_of_duplicates_and_keeps_the_reason(
+    client: TestClient, db: Database
+) -> None:
     sign_in(client, db, COORD_C1)
     today = dt.date.today().isoformat()
     form = {"code": "H-0001", "kind": "kimjang", "amount": "30,000", "given_on": today}
-    assert _post(client, "/desk/allocations", "/desk/allocations", **form).headers["location"].endswith("ok=recorded")
+    assert (
+        _post(client, "/desk/allocations", "/desk/allocations", **form)
+        .headers["location"]
+        .endswith("ok=recorded")
+    )
     again = _post(client, "/desk/allocations", "/desk/allocations", **form)
     assert again.status_code == 409 and 'data-test="duplicate-warning"' in again.text
     assert 'name="reason"' in again.text
@@ -387,10 +417,14 @@ def test_the_allocation_list_warns_of_duplicates_and_keeps_the_reason(client: Te
     assert other.status_code == 404
 
 
-def test_export_streams_the_callers_needs_and_logs_why(client: TestClient, db: Database, district: District) -> None:
+def test_export_streams_the_callers_needs_and_logs_why(
+    client: TestClient, db: Database, district: District
+) -> None:
     sign_in(client, db, COORD_C1)
-    assert _post(client, "/desk/export", "/desk/export", format="csv").headers["location"].endswith(
-        "err=export_reason"
+    assert (
+        _post(client, "/desk/export", "/desk/export", format="csv")
+        .headers["location"]
+        .endswith("err=export_reason")
     )
     response = _post(client, "/desk/export", "/desk/export", format="csv", reason="월간 보고")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
@@ -415,7 +449,9 @@ def test_the_head_reviews_what_staff_logged(client: TestClient, db: Database, di
     sign_in(client, db, HEAD_C1)
     page = f"/desk/needs/{district.c1_needs[1]}"
     assert "/review" in client.get(page).text
-    assert _post(client, f"{page}/review", page, approve="0").headers["location"].endswith("err=note_required")
+    assert (
+        _post(client, f"{page}/review", page, approve="0").headers["location"].endswith("err=note_required")
+    )
     assert _post(client, f"{page}/review", page, approve="1").headers["location"].endswith("ok=reviewed")
     with db.session() as s:
         assert s.get(Need, district.c1_needs[1]).status == NeedStatus.OPEN  # type: ignore[union-attr]

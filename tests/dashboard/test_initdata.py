@@ -40,9 +40,10 @@ def test_valid_data_names_the_user() -> None:
 
 
 def test_the_module_signs_the_same_way() -> None:
-    assert initdata.sign(fields(), TOKEN) == dict(
-        pair.split("=", 1) for pair in make(fields()).split("&")
-    )["hash"]
+    assert (
+        initdata.sign(fields(), TOKEN)
+        == dict(pair.split("=", 1) for pair in make(fields()).split("&"))["hash"]
+    )
 
 
 @pytest.mark.parametrize(
