@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--reason", required=True, help="why: kept in the access log")
     export.add_argument("--lang", default="ko", choices=["ko", "en"])
 
+    dashboard = sub.add_parser(
+        "dashboard", help="the coordinators' web desk on its own (also served at /desk)"
+    )
+    dashboard.add_argument("--listen", help="address to listen on (default DASHBOARD_LISTEN, 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, help="port (default DASHBOARD_PORT, 8080)")
+
     users = sub.add_parser("users", help="register staff, coordinators and admins")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="give a Telegram user a role")
@@ -100,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.export_cmd import cmd_export
 
         return cmd_export(settings, args)
+    if args.command == "dashboard":
+        from app.dashboard.serve import cmd_dashboard
+
+        return cmd_dashboard(settings, args)
     from app import runner
 
     return runner.dispatch(settings, args)

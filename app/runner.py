@@ -95,6 +95,13 @@ def telegram(settings: Settings, webhook: bool) -> int:
         print("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -", file=sys.stderr)
         return 2
     services = app.bot_data["services"]
+    from app.dashboard import create_dashboard
+    from app.replybot import ReplyBot
+
+    # The desk in the same process: its notifications go through the bot's rate-limited sender.
+    bot = app.bot
+    assert isinstance(bot, ReplyBot)  # build_application makes it one
+    desk = create_dashboard(settings, services.db, notify=bot.notify_html)
     asyncio.run(
         hook.serve(
             app,
@@ -103,6 +110,7 @@ def telegram(settings: Settings, webhook: bool) -> int:
             webhook_url=settings.webhook_url,
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            dashboard=desk,
         )
     )
     return 0

@@ -31,7 +31,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from telegram import Update
 from telegram.ext import Application
 
@@ -60,8 +60,11 @@ def _database_ok(db: Database) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def create_app(application: App, secret: str, db: Database) -> Starlette:
-    """The ASGI app; `application` must be initialised and started by whoever serves this."""
+def create_app(application: App, secret: str, db: Database, dashboard: Starlette | None = None) -> Starlette:
+    """The ASGI app; `application` must be initialised and started by whoever serves this.
+
+    `dashboard`: the coordinators' desk (app.dashboard), mounted at /desk in the same process.
+    """
     if not valid_secret(secret):
         raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     expected = secret.encode("ascii")
@@ -95,9 +98,15 @@ def create_app(application: App, secret: str, db: Database) -> Starlette:
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    return Starlette(
-        routes=[Route(PATH, telegram, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
-    )
+    routes: list[BaseRoute] = [
+        Route(PATH, telegram, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if dashboard is not None:
+        from app.dashboard.config import MOUNT
+
+        routes.append(Mount(MOUNT, app=dashboard))
+    return Starlette(routes=routes)
 
 
 class _Server(uvicorn.Server):
@@ -128,6 +137,7 @@ async def serve(
     webhook_url: str | None,
     listen: str,
     port: int,
+    dashboard: Starlette | None = None,
 ) -> None:
     """Run the bot behind the webhook until SIGINT or SIGTERM; updates already accepted are finished.
 
@@ -136,7 +146,7 @@ async def serve(
     """
     server = _Server(
         uvicorn.Config(
-            create_app(application, secret, db),
+            create_app(application, secret, db, dashboard),
             host=listen,
             port=port,
             lifespan="off",

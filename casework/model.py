@@ -75,6 +75,9 @@ class AccessAction(StrEnum):
     VIEW_AGENDA = "view_agenda"
     ORGANISATION = "organisation"  # centres and partners set up or changed, people moved
     HANDOVER = "handover"  # a matched household handed to another official
+    DESK_SIGN_IN = "desk_sign_in"  # signed in to the web desk (detail: by link or Mini App)
+    DESK_SIGN_OUT = "desk_sign_out"
+    DESK = "desk"  # one page or action of the web desk (target: the path, detail: method and status)
 
 
 # Still being worked on: these count as "open" for duplicates, the digest and overdue.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, consult, coord, jobs, needs, network, programs, staff, start
+from handlers import admin, consult, coord, desk, jobs, needs, network, programs, staff, start
 from handlers.callbacks import Action
 from handlers.errors import on_error
 from handlers.guard import COMMANDS
@@ -82,6 +82,7 @@ MENU_COMMANDS = {
 def register(app: Application) -> None:  # type: ignore[type-arg]
     for name, fn in COMMAND_HANDLERS.items():
         app.add_handler(CommandHandler(name, route(fn, COMMANDS[name])))
+    app.add_handler(CommandHandler("desk", desk.on_desk))  # the web desk: a link and a Mini App button
     app.add_handler(CallbackQueryHandler(route(on_callback)))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, route(start.on_text, COMMANDS["start"])))
     app.add_error_handler(on_error)

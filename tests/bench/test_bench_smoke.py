@@ -194,3 +194,22 @@ def test_district_bench(capsys: pytest.CaptureFixture[str]) -> None:
     assert concurrent["alone"]["samples"] > 0 and concurrent["while_coordinator_works"]["samples"] >= 0
     assert {"sendDocument", "sendPhoto"} <= set(concurrent["coordinator_got"])
     assert set(result["met"]) == set(result["targets"])
+
+
+def test_dashboard_bench(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import dashboard as bench_dashboard
+
+    argv = ["--json", "--needs", "300", "--allocations", "50", "--repeat", "1"]
+    result = _run(bench_dashboard.main, argv, capsys)
+    assert result["benchmark"] == "dashboard"
+    assert set(result["pages"]) == {"headquarters", "centre", "staff"}
+    assert set(result["pages"]["headquarters"]) == set(bench_dashboard.PAGES)
+    assert set(result["pages"]["staff"]) == set(bench_dashboard.PAGES) - {
+        "stats",
+        "stats_json",
+        "meeting",
+        "export_form",
+    }
+    page = result["pages"]["centre"]["needs"]
+    assert {"server_p50_ms", "server_max_ms", "wall_max_ms", "bytes"} <= page.keys()
+    assert {"target_ms", "slowest_ms", "met"} <= result.keys()

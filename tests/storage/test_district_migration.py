@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -37,6 +39,18 @@ def _counts(db: Database) -> dict[str, int]:
         return {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in COUNTS}
 
 
+LATER_TABLES = {"desk_links", "desk_sessions"}  # revision 0007
+
+
+def _table_of(diff: Any) -> str | None:
+    """The table a schema difference is about (an added table, or an index on one)."""
+    if diff[0] == "add_table":
+        return str(diff[1].name)
+    if diff[0] == "add_index":
+        return str(diff[1].table.name)
+    return None
+
+
 def test_0006_upgrades_a_0004_database_without_losing_anything(empty_url: str) -> None:
     db = Database(empty_url)
     try:
@@ -66,7 +80,9 @@ def test_0006_upgrades_a_0004_database_without_losing_anything(empty_url: str) -
                 (5, "resolved", None),
             ]
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
+            # 0007's web-desk tables come later; apart from them the schema at 0006 is the models'.
+            diffs = compare_metadata(context, Base.metadata)
+            assert [d for d in diffs if _table_of(d) not in LATER_TABLES] == []
         # A number freed at the top is never handed out again.
         with db.engine.begin() as connection:
             connection.execute(text("DELETE FROM need_events WHERE need_id = 5"))
