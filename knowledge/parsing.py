@@ -502,7 +502,8 @@ def read_money(text: str) -> Money:
     if not re.search(r"\d|[십백천만억조]", core):
         raise ParseError(Problem.NOT_MONEY, text)
     amount, unit_in_number = _amount(core, text)
-    whole = int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Not quantize(): it raises once the amount has more digits than the context's precision (28).
+    whole = int(amount.to_integral_value(rounding=ROUND_HALF_UP))
     return Money(whole, period, has_unit or unit_in_number)
 
 
@@ -824,7 +825,14 @@ def _not_understood(question: Question, err: ParseError, lang: Lang | str) -> st
 # One answer to one question
 
 
+# No count or amount the manual asks for comes near this (1,000조원); anything above is refused
+# whatever the question's own bounds, so JSON, the database and the engine's arithmetic never see it.
+MAX_VALUE = 10**15
+
+
 def _in_range(question: Question, value: int) -> bool:
+    if not 0 <= value <= MAX_VALUE:
+        return False
     return (question.min is None or value >= question.min) and (question.max is None or value <= question.max)
 
 

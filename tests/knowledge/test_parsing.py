@@ -543,3 +543,31 @@ def test_synonyms_name_real_questions_and_choices(manual):
             assert question.choice(value) is not None, (qid, word, value)
     for qid in MONEY_PERIOD:
         assert manual.questions[qid].type == QuestionType.MONEY
+
+
+HUGE = [
+    "1234567890123456789012345678원",  # 28 digits: Decimal.quantize raised InvalidOperation here
+    "1234567890123456789012345678",
+    "1234567890123456789012345678만원",
+    "9" * 60 + "억",
+    "1" + "0" * 199,
+]
+
+
+@pytest.mark.parametrize("text", HUGE)
+def test_huge_numbers_are_asked_again_never_raised(manual, text):
+    for question in manual.questions.values():
+        result = parse_answer(question, text)
+        assert not result.ok and result.error, (question.id, text)
+
+
+def test_read_money_keeps_every_digit_of_a_huge_amount():
+    assert read_money("1234567890123456789012345678원").amount == 1234567890123456789012345678
+
+
+def test_numbers_above_the_hard_ceiling_are_refused_without_a_question_bound(manual):
+    unbounded = manual.questions["assets"].model_copy(update={"max": None})
+    assert parse_answer(unbounded, "1000조원").ok  # 10^15: the ceiling itself
+    assert not parse_answer(unbounded, "1001조원").ok
+    ages = manual.questions["age"].model_copy(update={"max": None})
+    assert parse_answer(ages, "999").ok and not parse_answer(ages, "1" + "0" * 16).ok
