@@ -9,11 +9,18 @@ from collections.abc import Sequence
 
 from knowledge.privacy import MaskResult, mask_pii
 
-_KIND = {"rrn": ("주민등록번호", "resident registration number"), "phone": ("전화번호", "phone number")}
+_KIND = {
+    "rrn": ("주민등록번호", "resident registration number"),
+    "phone": ("전화번호", "phone number"),
+    "account": ("계좌번호", "bank account number"),
+    "email": ("이메일 주소", "e-mail address"),
+    "address": ("주소", "street address"),
+}
 
 
 def mask_text(text: str) -> MaskResult:
-    """The text with 주민등록번호 and phone numbers replaced, and which kinds were found."""
+    """The text with identifiers (knowledge.privacy: 주민등록번호, phone, account, e-mail, address)
+    replaced, and which kinds were found."""
     return mask_pii(text)
 
 

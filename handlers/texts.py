@@ -93,8 +93,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search.head": ("'{query}' 검색 결과예요.", "Results for '{query}'."),
     "search.maybe": ("혹시 이것을 찾으셨나요?", "Did you mean one of these?"),
     "pii.masked": (
-        "개인정보(주민등록번호·전화번호)는 저장하지 않아요. 입력하신 내용에서 가렸어요.",
-        "Personal numbers are never stored; I masked them in what you typed.",
+        "개인정보(주민등록번호·전화번호·계좌번호·이메일·주소)는 저장하지 않아요. 입력하신 내용에서 가렸어요.",
+        "Personal data (registration, phone and account numbers, e-mail, addresses) is never stored; "
+        "I masked it in what you typed.",
     ),
     "staff.ask_household": (
         "어느 가구를 상담할까요? 가구 코드(예: H-0042)를 보내거나 아래에서 골라 주세요. 이름은 쓰지 마세요.",
