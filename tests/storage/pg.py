@@ -19,7 +19,16 @@ PG_ADMIN_URL = os.environ.get("BOKJI_TEST_PG_URL", "postgresql+psycopg://postgre
 CONNECT_TIMEOUT = 2
 
 # Children first, for backends without TRUNCATE ... CASCADE.
-TABLES = ("consultation_results", "consultation_questions", "consultations", "households", "users")
+TABLES = (
+    "chat_state",
+    "update_inbox",
+    "chat_drafts",
+    "consultation_results",
+    "consultation_questions",
+    "consultations",
+    "households",
+    "users",
+)
 
 
 def _admin_engine(admin_url: str) -> Engine:
