@@ -68,6 +68,10 @@ class LocalBotAPI:
     def find(self, chat_id: int, message_id: int) -> Shown | None:
         return next((m for m in self.messages(chat_id) if m.message_id == message_id), None)
 
+    def next_message_id(self) -> int:
+        """A message id for a message the user sends: in a private chat, both sides share one sequence."""
+        return next(self._ids)
+
     # -- the API
     def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
         self.calls.append(Call(method, params))
@@ -213,22 +217,44 @@ class LocalRequest(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
 
 
-class Updates:
-    """Builds the updates a Telegram client would send, for the console and for tests."""
+# Update ids rise across runs, as Telegram's do: a console started again on the same database must
+# not look like Telegram delivering old updates again (storage.chat).
+_UPDATE_IDS = itertools.count(time.time_ns() // 1_000_000)
 
-    def __init__(self, bot: Bot) -> None:
+
+class Updates:
+    """Builds the updates a Telegram client would send, for the console and for tests.
+
+    With `api`, a message the user types takes its id from the same sequence as the bot's messages,
+    as in a real private chat, so a typed answer can be told to come after the question it answers.
+    """
+
+    def __init__(self, bot: Bot, api: LocalBotAPI | None = None) -> None:
         self.bot = bot
-        self._ids = itertools.count(1)
+        self.api = api
+        self._ids = _UPDATE_IDS
+
+    def _message_id(self) -> int:
+        return self.api.next_message_id() if self.api is not None else next(self._ids) + 500000
 
     def _user(self, user_id: int, language: str) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "사용자", "language_code": language}
 
-    def message(self, chat_id: int, text: str, *, user_id: int | None = None, language: str = "ko") -> Update:
+    def message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        language: str = "ko",
+        message_id: int | None = None,
+        chat_type: str = "private",
+    ) -> Update:
         uid = user_id if user_id is not None else chat_id
         payload: dict[str, Any] = {
-            "message_id": next(self._ids) + 500000,
+            "message_id": message_id if message_id is not None else self._message_id(),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": chat_type},
             "from": self._user(uid, language),
             "text": text,
         }
