@@ -60,6 +60,8 @@ class AccessAction(StrEnum):
     FORGET = "forget"
     INVITE = "invite"
     REVOKE_STAFF = "revoke_staff"
+    VIEW_HOUSEHOLD = "view_household"  # a household's answers, history or results were shown
+    DENIED = "denied"  # someone asked for a household or need that is not theirs
 
 
 # Still being worked on: these count as "open" for duplicates, the digest and overdue.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from casework.model import AccessAction, label
+from casework.privacy import privacy_text
+from handlers.access import household_for
 from handlers.callbacks import Action, build
 from handlers.render import Msg
 from handlers.route import Reply, Turn
@@ -89,6 +91,12 @@ def on_mydata_command(turn: Turn) -> Reply:
     return Reply(messages=[Msg("\n".join(lines))])
 
 
+def on_privacy_command(turn: Turn) -> Reply:
+    settings = turn.services.settings
+    text = privacy_text(settings.retention(), settings.reuse_max_age_days, turn.lang)
+    return Reply(messages=[Msg(escape(text))])
+
+
 def on_forget_command(turn: Turn) -> Reply:
     rows = [
         [
@@ -103,14 +111,15 @@ def on_forget(turn: Turn) -> Reply:
     assert turn.callback is not None
     if turn.callback.args[0] != "yes":
         return Reply(edit=Msg(t("forget.kept", turn.lang)))
-    removed = needs_repo.forget_resident(turn.session, turn.user)
+    removed = needs_repo.forget_resident(turn.session, turn.user, chat_id=turn.chat_id)
     needs_repo.record_access(turn.session, turn.user, AccessAction.FORGET, f"user={turn.user.id}")
     return Reply(edit=Msg(t("forget.done", turn.lang, n=removed)))
 
 
 def on_visit_command(turn: Turn) -> Reply:
     code = repo.normalise_household_code(turn.args[0]) if turn.args else None
-    household = repo.household_by_code(turn.session, code) if code else None
+    found = repo.household_by_code(turn.session, code) if code else None
+    household = household_for(turn, found, "visit") if found is not None else None
     if household is None:
         return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
     needs_repo.record_visit(turn.session, household, turn.user)

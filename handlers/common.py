@@ -1,22 +1,45 @@
-"""Small helpers shared by handlers: turning service steps into replies."""
+"""Small helpers shared by handlers: turning service steps into replies, and free-text limits."""
 
 from __future__ import annotations
 
 from app import consult
 from app.consult import Ask, Done, Stale
 from handlers import render
+from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from storage.chat import RESULTS_SEQ
+from storage.needs import MAX_TEXT
 
 
 def step_reply(turn: Turn, step: Ask | Done | Stale, *, edit: bool = False) -> Reply:
     """Show the next question (editing the pressed message when asked to) or the results."""
     if isinstance(step, Stale):
         reply = Reply(notice=t("stale", turn.lang))
-        if step.consultation is not None and step.consultation.current_question:
-            reply.messages.append(render.question(consult.current(turn.manual, step.consultation), turn.lang))
+        c = step.consultation
+        if c is not None and c.current_question:
+            reply.messages.append(render.question(consult.current(turn.manual, c), turn.lang))
+            reply.shows = (c.id, c.current_seq) if c.current_seq is not None else None
         return reply
     if isinstance(step, Ask):
         msg = render.question(step, turn.lang)
-        return Reply(edit=msg) if edit else Reply(messages=[msg])
-    return Reply(messages=render.results(turn.manual, step, turn.lang))
+        reply = Reply(edit=msg) if edit else Reply(messages=[msg])
+        seq = step.consultation.current_seq
+        reply.shows = (step.consultation.id, seq) if seq is not None else None
+        return reply
+    results = render.results(turn.manual, step, turn.lang)
+    return Reply(messages=results, shows=(step.consultation.id, RESULTS_SEQ))
+
+
+def too_long(turn: Turn, text: str, limit: int = MAX_TEXT) -> Reply | None:
+    """A reply asking for a shorter text when `text` is over `limit`; None when it fits.
+
+    The text is not kept: nothing is stored until it fits, and what was saved before stays.
+    """
+    if len(text) <= limit:
+        return None
+    return Reply(messages=[Msg(t("too_long", turn.lang, n=f"{len(text):,}", limit=f"{limit:,}"))])
+
+
+def limit_text() -> str:
+    return f"{MAX_TEXT:,}"

@@ -10,10 +10,12 @@ from typing import Any
 
 from casework.chart import render_chart
 from casework.export import export_csv, export_xlsx
-from casework.model import ACTIVE_STATUSES, AccessAction, NeedStatus, Urgency, label
+from casework.model import ACTIVE_STATUSES, CLOSED_STATUSES, AccessAction, NeedStatus, Urgency, label
 from casework.stats import compute_stats, format_stats
 from casework.workflow import IllegalTransition, allowed_targets, needs_note
+from handlers.access import need_visible
 from handlers.callbacks import Action, build
+from handlers.common import limit_text, too_long
 from handlers.guard import COORDINATORS, may
 from handlers.needs import KST, local_date
 from handlers.render import Keyboard, Msg
@@ -89,12 +91,9 @@ def on_needs_list(turn: Turn) -> Reply:
 
 
 def _visible(turn: Turn, need: Need | None) -> Need | None:
-    """The need, if this caller may see it: coordinators all, staff theirs. Never trust the id alone."""
-    if need is None:
-        return None
-    if may(turn.role, COORDINATORS) or turn.user.id in (need.assignee_id, need.created_by_id):
-        return need
-    return None
+    """The need, if this caller may see it now: coordinators all, staff theirs (casework.access).
+    Never trust the id alone."""
+    return need_visible(turn, need)
 
 
 def card(turn: Turn, need: Need) -> Msg:
@@ -173,6 +172,8 @@ def on_assign(turn: Turn) -> Reply:
     need = _visible(turn, needs_repo.get_need(turn.session, turn.callback.int_arg(0)))
     if need is None or need.anonymised_at is not None:
         return Reply(notice=t("need.not_yours", turn.lang))
+    if need.status in CLOSED_STATUSES:
+        return Reply(notice=t("need.illegal", turn.lang, why=label(need.status, turn.lang)))
     staff = [
         u for u in repo.list_users(turn.session) if u.active and u.role in (Role.STAFF, Role.COORDINATOR)
     ]
@@ -212,7 +213,7 @@ def on_status(turn: Turn) -> Reply:
         return Reply(notice=t("need.illegal", turn.lang, why=label(to, turn.lang)))
     if needs_note(need.status, to):
         drafts.set_draft(turn.session, turn.chat_id, STATUS_DRAFT, {"need_id": need.id, "to": to.value})
-        return Reply(messages=[Msg(t("need.status_note", turn.lang))])
+        return Reply(messages=[Msg(t("need.status_note", turn.lang, limit=limit_text()))])
     return _change(turn, need, to, None)
 
 
@@ -235,21 +236,34 @@ def on_note(turn: Turn) -> Reply:
     if need is None or need.anonymised_at is not None:
         return Reply(notice=t("need.not_yours", turn.lang))
     drafts.set_draft(turn.session, turn.chat_id, NOTE_DRAFT, {"need_id": need.id})
-    return Reply(messages=[Msg(t("need.note_prompt", turn.lang))])
+    return Reply(messages=[Msg(t("need.note_prompt", turn.lang, limit=limit_text()))])
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
-    """A typed note, status reason or export reason; None when this chat has no such draft."""
-    draft = drafts.get_draft(turn.session, turn.chat_id)
+    """A typed note, status reason or export reason; None when this chat has no such draft.
+
+    The caller's role and the need are checked again here, when the text arrives: a role revoked
+    since the button was pressed ends the draft.
+    """
+    ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
+    draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
     if draft is None or draft.kind not in (NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT):
         return None
+    longer = too_long(turn, text)
+    if longer is not None:
+        return longer  # the draft waits for a shorter text
     data = dict(draft.data)
     drafts.clear_draft(turn.session, turn.chat_id)
+    text = turn.mask(text).text
     if draft.kind == EXPORT_DRAFT:
+        if not may(turn.role, COORDINATORS):
+            return Reply(messages=[Msg(t("denied", turn.lang))])
         return _export(turn, str(data.get("format", "csv")), text)
     need = _visible(turn, needs_repo.get_need(turn.session, int(data.get("need_id", 0))))
     if need is None:
         return Reply(messages=[Msg(t("need.not_yours", turn.lang))])
+    if need.anonymised_at is not None:
+        return Reply(messages=[Msg(t("need.anonymised", turn.lang))])
     if draft.kind == NOTE_DRAFT:
         needs_repo.add_note(turn.session, need, turn.user, text)
         return Reply(messages=[card(turn, need)])
@@ -272,7 +286,7 @@ def on_export_command(turn: Turn) -> Reply:
     if fmt not in ("csv", "xlsx"):
         return Reply(messages=[Msg(escape(t("export.usage", turn.lang)))])
     drafts.set_draft(turn.session, turn.chat_id, EXPORT_DRAFT, {"format": fmt})
-    return Reply(messages=[Msg(t("export.reason", turn.lang))])
+    return Reply(messages=[Msg(t("export.reason", turn.lang, limit=limit_text()))])
 
 
 def _export(turn: Turn, fmt: str, reason: str) -> Reply:

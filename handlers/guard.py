@@ -66,6 +66,7 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "staff": ADMIN,
     "mydata": EVERYONE,
     "forget": EVERYONE,
+    "privacy": EVERYONE,
 }
 
 

@@ -65,13 +65,34 @@ async def visit_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         await _send(context, chat_id, escape(t("visit.reminder", lang, codes=", ".join(codes))))
 
 
-async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
-    policy = services.settings.casework()
+def run_retention(services: Services) -> None:
+    """Everything past its retention period (casework.policy.Retention) is anonymised or deleted."""
+    r = services.settings.retention()
     with services.db.session() as s:
-        anonymised = needs_repo.anonymise_closed(s, policy.retention_days)
-        purged = needs_repo.purge_access_log(s, policy.access_log_keep_days)
-    log.info("retention: %d needs anonymised, %d access-log entries purged", anonymised, purged)
+        anonymised = needs_repo.anonymise_closed(s, r.needs_days)
+        gone = needs_repo.purge_personal_data(
+            s,
+            self_check_days=r.self_check_days,
+            household_consultation_days=r.household_consultation_days,
+            visit_days=r.visit_days,
+            draft_hours=r.draft_hours,
+        )
+        purged = needs_repo.purge_access_log(s, r.access_log_days)
+    log.info(
+        "retention: %d needs anonymised, %d self-checks and %d household consultations deleted, "
+        "%d visits anonymised, %d drafts and %d idle chat states dropped, %d access-log entries purged",
+        anonymised,
+        gone.self_checks,
+        gone.household_consultations,
+        gone.visits,
+        gone.drafts,
+        gone.chat_states,
+        purged,
+    )
+
+
+async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    run_retention(context.application.bot_data["services"])
 
 
 def schedule(app: Application) -> None:  # type: ignore[type-arg]
@@ -82,3 +103,5 @@ def schedule(app: Application) -> None:  # type: ignore[type-arg]
     app.job_queue.run_daily(daily_digest, at, name="daily_digest")
     app.job_queue.run_daily(visit_reminders, at, name="visit_reminders")
     app.job_queue.run_daily(retention, dt.time(hour=3, tzinfo=KST), name="retention")
+    # Drafts expire within hours, not at the next 03:00: the same job, hourly, catches them.
+    app.job_queue.run_repeating(retention, interval=dt.timedelta(hours=1), first=60, name="retention_hourly")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from app.consult import Scope
+from handlers.access import household_for, viewed
 from handlers.callbacks import Action, build
 from handlers.consult import start_consultation
 from handlers.render import Keyboard, Msg
@@ -28,10 +29,14 @@ def show_household(turn: Turn, code_text: str) -> Reply:
     code = repo.normalise_household_code(code_text)
     if code is None:
         return Reply(messages=[Msg(t("staff.bad_code", turn.lang))])
-    household = repo.household_by_code(turn.session, code)
-    if household is None:
+    found = repo.household_by_code(turn.session, code)
+    if found is None:
         rows = [[(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))]]
         return Reply(messages=[Msg(escape(t("staff.unknown_household", turn.lang, code=code)), rows)])
+    household = household_for(turn, found, "history")
+    if household is None:
+        return Reply(messages=[Msg(t("staff.not_yours", turn.lang))])
+    viewed(turn, household, "history")
     lines = [t("staff.household", turn.lang, code=escape(household.code))]
     history = repo.household_consultations(turn.session, household.id, limit=5)
     lines.append(
@@ -85,12 +90,15 @@ def on_household(turn: Turn) -> Reply:
 
 def on_household_start(turn: Turn) -> Reply:
     assert turn.callback is not None
-    household = repo.household_by_id(turn.session, turn.callback.int_arg(0))
+    household = household_for(turn, turn.callback.int_arg(0), "consult")
     if household is None:
         return Reply(notice=t("bad_button", turn.lang))
+    reuse = turn.callback.args[1] == "1"
+    if reuse:
+        viewed(turn, household, "reuse")
     # Consulting at the household is a visit: it feeds the monthly reminder and the statistics.
     needs_repo.record_visit(turn.session, household, turn.user)
-    return start_consultation(turn, Scope("all"), household.id, reuse=turn.callback.args[1] == "1")
+    return start_consultation(turn, Scope("all"), household.id, reuse=reuse)
 
 
 def on_household_command(turn: Turn) -> Reply:
