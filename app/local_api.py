@@ -17,6 +17,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
+from app.botapi_checks import call_error
+
 BOT_USER = {
     "id": 900000001,
     "is_bot": True,
@@ -48,10 +50,21 @@ class Shown:
         return [b for row in self.buttons for b in row]
 
 
-class LocalBotAPI:
-    """Answers Bot API methods the bot uses; unknown methods fail loudly so gaps are noticed."""
+class Refused(LookupError):
+    """What Telegram would answer 400 Bad Request to (app.botapi_checks)."""
 
-    def __init__(self) -> None:
+
+class LocalBotAPI:
+    """Answers Bot API methods the bot uses; unknown methods fail loudly so gaps are noticed.
+
+    `strict` (the default) refuses what Telegram refuses (too long, bad HTML, callback data over 64
+    bytes …), so a reply Telegram would not deliver fails in tests and the console too; `refused`
+    keeps every such call. The throughput benchmark turns it off: it measures the bot, not this.
+    """
+
+    def __init__(self, strict: bool = True) -> None:
+        self.strict = strict
+        self.refused: list[tuple[Call, str]] = []
         self.calls: list[Call] = []
         self.chats: dict[int, list[Shown]] = {}
         self.files: dict[str, bytes] = {}
@@ -74,7 +87,13 @@ class LocalBotAPI:
 
     # -- the API
     def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
+        if self.strict:
+            problem = call_error(method, params)
+            if problem is not None:
+                self.refused.append((call, problem))
+                raise Refused(problem)
         name = method.lower()
         if name == "getme":
             return BOT_USER

@@ -172,7 +172,10 @@ def _decide(
             reply = Reply(notice=t("denied", lang), messages=[] if callback else [Msg(t("denied", lang))])
         else:
             reply = decide(turn)
-        front = text is not None and ends_with_rrn_front(text)
+        # Whether the last text ended like a resident number's first half; a button between the two
+        # halves (a note's "✏️ 메모") does not end the watch.
+        kept = before is not None and before.rrn_front
+        front = ends_with_rrn_front(text) if text is not None else kept
         chat_state.record(s, chat.id, update.update_id, before, rrn_front=front)
         return reply
 
