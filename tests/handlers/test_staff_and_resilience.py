@@ -221,6 +221,7 @@ async def test_updates_of_one_chat_are_processed_in_order_through_the_update_que
             if question.type == QuestionType.MULTI_CHOICE:
                 break
             await chat.answer(elderly_alone.get(question.id))
+        assert c is not None
         chosen = [choice.value for choice in question.choices][:2]
         mid = chat.last().message_id
         for data in [f"t:{c.id}:{question.id}:{v}" for v in chosen] + [f"d:{c.id}:{question.id}"]:
