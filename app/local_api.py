@@ -50,6 +50,16 @@ class Shown:
         return [b for row in self.buttons for b in row]
 
 
+# Message ids rise across instances and runs, as a chat's do on Telegram: a question shown before a
+# restart (a new LocalBotAPI, a new console) keeps an id lower than anything typed after it.
+_MESSAGE_IDS = itertools.count(time.time_ns() // 1_000_000 * 10)
+
+
+def new_message_id() -> int:
+    """The next message id of the one sequence every LocalBotAPI of this process shares."""
+    return next(_MESSAGE_IDS)
+
+
 class Refused(LookupError):
     """What Telegram would answer 400 Bad Request to (app.botapi_checks)."""
 
@@ -68,7 +78,7 @@ class LocalBotAPI:
         self.calls: list[Call] = []
         self.chats: dict[int, list[Shown]] = {}
         self.files: dict[str, bytes] = {}
-        self._ids = itertools.count(1000)
+        self._ids = _MESSAGE_IDS
         self.commands: dict[str, list[dict[str, Any]]] = {}
 
     # -- what the chat shows
@@ -83,7 +93,7 @@ class LocalBotAPI:
 
     def next_message_id(self) -> int:
         """A message id for a message the user sends: in a private chat, both sides share one sequence."""
-        return next(self._ids)
+        return new_message_id()
 
     # -- the API
     def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
@@ -238,7 +248,7 @@ class LocalRequest(BaseRequest):
 
 # Update ids rise across runs, as Telegram's do: a console started again on the same database must
 # not look like Telegram delivering old updates again (storage.chat).
-_UPDATE_IDS = itertools.count(time.time_ns() // 1_000_000)
+_UPDATE_IDS = itertools.count(time.time_ns() // 1_000)
 
 
 class Updates:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from app import consult
 from app.consult import Ask, Done, Stale
 from handlers import render
+from handlers.access import may_use
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from storage import steps
 from storage.chat import RESULTS_SEQ
 from storage.needs import MAX_TEXT
 
@@ -17,6 +19,10 @@ def step_reply(turn: Turn, step: Ask | Done | Stale, *, edit: bool = False) -> R
     if isinstance(step, Stale):
         reply = Reply(notice=t("stale", turn.lang))
         c = step.consultation
+        if c is not None and not c.current_question:
+            # A button of a finished or stopped consultation: show where this chat is now.
+            c = steps.active(turn.session, turn.chat_id)
+            c = c if c is not None and may_use(turn, c, "stale") else None
         if c is not None and c.current_question:
             reply.messages.append(render.question(consult.current(turn.manual, c), turn.lang))
             reply.shows = (c.id, c.current_seq) if c.current_seq is not None else None

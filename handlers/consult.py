@@ -114,6 +114,8 @@ def on_nav(turn: Turn) -> Reply:
         return start_consultation(turn, consult.scope_of(c), c.household_id)  # access checked above
     if c.state != ConsultationState.ASKING or c.current_question is None:
         return step_reply(turn, Stale(None))
+    if what in ("skip", "back") and not _pressed_on_current(turn, c):
+        return step_reply(turn, Stale(c))  # a second tap, or a button under an earlier question
     if what == "help":
         return Reply(messages=[render.question_help(turn.manual.questions[c.current_question], turn.lang)])
     if what == "skip":
@@ -121,6 +123,18 @@ def on_nav(turn: Turn) -> Reply:
     if what == "back":
         return step_reply(turn, consult.back(turn.session, turn.manual, c))
     return Reply(notice=t("bad_button", turn.lang))
+
+
+def _pressed_on_current(turn: Turn, c: ConsultationRow) -> bool:
+    """The button was under the question on screen (its message, or a later one showing it again).
+
+    "Skip" and "back" name only the consultation, not the question: a second tap on them (the bot
+    was slow) must not skip or undo the next question too.
+    """
+    if turn.pressed_message_id is None:
+        return True
+    first = turn.chat_state.showed(c.id, c.current_seq) if turn.chat_state is not None else None
+    return first is not None and turn.pressed_message_id >= first
 
 
 def _show_question(turn: Turn, c: ConsultationRow, before: list[Msg] | None = None) -> Reply:

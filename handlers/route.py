@@ -81,6 +81,7 @@ class Turn:
     bot_username: str = ""
     update_id: int = 0
     message_id: int | None = None  # of the typed message
+    pressed_message_id: int | None = None  # of the message whose button was pressed
     chat_state: ChatRecord | None = None  # as it was before this update
 
     @property
@@ -165,6 +166,7 @@ def _decide(
             username or "",
             update_id=update.update_id,
             message_id=message.message_id if message is not None else None,
+            pressed_message_id=_pressed(update),
             chat_state=before,
         )
         if not may(role, allowed):
@@ -178,6 +180,11 @@ def _decide(
         front = ends_with_rrn_front(text) if text is not None else kept
         chat_state.record(s, chat.id, update.update_id, before, rrn_front=front)
         return reply
+
+
+def _pressed(update: Update) -> int | None:
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
 
 
 def _refuse(s: Session, update: Update, before: ChatRecord | None, callback: Callback | None) -> Reply:
@@ -212,6 +219,7 @@ def _replayed(
     role = role_of(who, services.settings)
     turn = Turn(services, s, who, role, Lang.parse(who.language), chat.id, None, callback, [], "")
     turn.update_id, turn.chat_state = update.update_id, before
+    turn.pressed_message_id = _pressed(update)
     return replay_handler(turn)
 
 
