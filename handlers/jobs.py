@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from app.services import Services
+from handlers.limits import split_html
 from handlers.needs import KST
 from handlers.texts import t
 from storage import needs as needs_repo
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
     try:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        for part in split_html(text):  # a long caseload list must not exceed Telegram's limit
+            await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
     except TelegramError:
         log.warning("could not deliver a scheduled message")
 

@@ -86,9 +86,17 @@ def on_need_start(turn: Turn) -> Reply:
 
 
 def _draft(turn: Turn) -> dict[str, Any] | None:
+    """The chat's need draft; a household's only while the caller may still see that household
+    (checked at every step: a revoked staff member's draft ends at their next tap)."""
     ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
     draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
-    return dict(draft.data) if draft is not None and draft.kind == DRAFT else None
+    if draft is None or draft.kind != DRAFT:
+        return None
+    data = dict(draft.data)
+    if data.get("household_id") and household_for(turn, int(data["household_id"]), "need") is None:
+        drafts.clear_draft(turn.session, turn.chat_id)
+        return None
+    return data
 
 
 def on_category(turn: Turn) -> Reply:

@@ -67,6 +67,8 @@ def on_text(turn: Turn) -> Reply:
     """Input a draft waits for (a need, a note, a reason); a typed answer to the pending question;
     a household code from staff; otherwise a search."""
     text = (turn.text or "").strip()
+    if not text:  # only control characters (a NUL …), removed on the way in
+        return Reply(messages=[Msg(t("empty_text", turn.lang))])
     masked = turn.mask(text)
     notice = [Msg(t("pii.masked", turn.lang))] if masked.found else []
     # Drafts mask what they keep themselves (and say so).

@@ -300,6 +300,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "모르는 명령이에요. /help 로 쓸 수 있는 명령을 볼 수 있어요.",
         "I do not know that command. /help lists the ones you can use.",
     ),
+    "empty_text": ("보내신 글에 읽을 수 있는 내용이 없어요.", "There was nothing readable in that message."),
     "not_text": (
         "글로 보내 주세요. 사진·파일·음성 메시지는 읽지도 저장하지도 않아요.",
         "Please send text: photos, files and voice messages are neither read nor stored.",

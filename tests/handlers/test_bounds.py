@@ -185,6 +185,11 @@ async def test_nul_and_control_characters_never_reach_the_database(
         (need,), _ = needs_repo.list_needs(s)
         assert need.description == "주민번호 [주민등록번호] 도와주세요"
     assert "1234567" not in caplog.text
+    await chat.send("/need")
+    await chat.press("안전")
+    await chat.press("보통")
+    shown = await chat.send("\x00\x01")  # nothing left once the control characters are gone
+    assert "읽을 수 있는 내용이 없어요" in shown[-1].text and errors == []
 
 
 def test_split_html_keeps_tags_balanced_and_parts_short() -> None:
@@ -199,3 +204,20 @@ def test_split_html_keeps_tags_balanced_and_parts_short() -> None:
         assert units(part) <= 4000
         assert html_error(part) is None, part[:80]
     assert split_html("짧다") == ["짧다"]
+
+
+async def test_a_long_visit_reminder_is_split(chat_factory: Any, services: Any, monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from handlers import jobs
+
+    _role(services, 1710, Role.STAFF)
+    chat: Chat = chat_factory(1710)
+    with services.db.session() as s:
+        staff = repo.get_user(s, 1710)
+        for n in range(1, 700):
+            repo.assign_staff(s, repo.create_household(s, f"H-{n:04d}", None), staff)
+    monkeypatch.setattr(type(services.settings.casework().visits), "is_reminder_day", lambda self, day: True)
+    await jobs.visit_reminders(SimpleNamespace(application=chat.app, bot=chat.app.bot))  # type: ignore[arg-type]
+    shown = chat.api.messages(1710)
+    assert len(shown) >= 2 and "H-0699" in shown[-1].text and chat.api.refused == []
