@@ -6,8 +6,11 @@ while those updates may still wait in the queue: a process killed then loses the
 yet handled, so after a crash Telegram delivers again everything that was not finished. Updates
 that had been applied are recognised then and not applied twice (storage.chat, handlers.route).
 
-The cost: an update that takes long holds the offset back, and Telegram keeps returning the
-updates after it until it is done (at most 100 at a time), so at most that many wait at once.
+The cost: while updates are being handled, each getUpdates call returns them again (they are not
+confirmed yet), so the poller asks again when the oldest one finishes (the offset moves) and at
+least every REFETCH_S for new ones: a new update may wait that long behind a slow one. A slow
+update also holds the offset back, and Telegram keeps returning the updates after it until it is
+done (at most 100 at a time), so at most that many wait at once.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ App = Application[Any, Any, Any, Any, Any, Any]
 POLL_TIMEOUT_S = 10
 DRAIN_TIMEOUT_S = 30.0
 MAX_BACKOFF_S = 30.0
+REFETCH_S = 0.25  # with updates in hand, ask for new ones at least this often
+GATHER_S = 0.02
 
 
 class Poller:
@@ -49,9 +54,11 @@ class Poller:
         processor.on_done = self._done
 
     def _done(self, update: object) -> None:
-        if isinstance(update, Update):
+        """An update finished; wake the poller when that moves the offset (the oldest one finished)."""
+        if isinstance(update, Update) and update.update_id in self.pending:
             self.pending.discard(update.update_id)
-        self._progress.set()
+            if not self.pending or update.update_id < min(self.pending):
+                self._progress.set()
 
     @property
     def offset(self) -> int | None:
@@ -99,11 +106,14 @@ class Poller:
                 self.pending.add(update.update_id)
                 self.highest = update.update_id
                 await self.application.update_queue.put(update)
-            if updates and not fresh:
-                # Telegram gave back only updates still being handled: wait until one is done.
+            if self.pending:
+                # The next call returns the updates still being handled again (the price of
+                # confirming only what is done): wait until the oldest is done (the offset moves),
+                # or a moment for new ones, and let completions gather a little.
                 self._progress.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._progress.wait(), 1.0)
+                    await asyncio.wait_for(self._progress.wait(), REFETCH_S)
+                await asyncio.sleep(GATHER_S)
 
     async def finish(self) -> None:
         """After the last fetch: let what was queued finish, then confirm it to Telegram."""

@@ -63,6 +63,7 @@ from tests.e2e.botapi_server import BotAPIServer
 
 RESEND_S = 2.0  # a resident who sees no answer for this long sends the same thing again
 START_TIMEOUT_S = 30.0
+TYPED_KILL_CHANCE = 0.3  # of a typed answer being the one after which the bot is killed
 SECRET = "faults-secret"
 DONE_MARK = "상담 결과"
 
@@ -479,7 +480,7 @@ def run(
                 Resident(9_000_000 + i, dict(profiles[i % len(profiles)].answers)) for i in range(chats)
             ]
             kills = after_typed = 0
-            next_kill = time.monotonic() + rng.uniform(0.2, 1.0)
+            next_kill = time.monotonic() + rng.uniform(0.1, 0.8)
             try:
                 bot.start()
                 _wait_ready(bot, server, engine)
@@ -491,7 +492,7 @@ def run(
                         if action is None:
                             continue
                         typed = action.kind == "text" and action.question is not None
-                        if typed and after_typed < typed_kills and rng.random() < 0.5:
+                        if typed and after_typed < typed_kills and rng.random() < TYPED_KILL_CHANCE:
                             # Hold its reply back, wait for the commit, kill: committed, not answered.
                             released = server.hold(r.chat_id)
                             update_id = population.send(r, action)
@@ -499,12 +500,12 @@ def run(
                             while time.monotonic() < until and not _committed(engine, r.chat_id, update_id):
                                 time.sleep(0.01)
                             bot.kill()
-                            released.set()
+                            released.drop()  # the reply never left the dead process
                             kills += 1
                             after_typed += 1
                             bot.start()
                             _wait_ready(bot, server, engine)
-                            next_kill = time.monotonic() + rng.uniform(0.2, 1.0)
+                            next_kill = time.monotonic() + rng.uniform(0.1, 0.8)
                             continue
                         population.send(r, action)
                     if kills - after_typed < random_kills and time.monotonic() >= next_kill:
@@ -513,7 +514,7 @@ def run(
                         kills += 1
                         bot.start()
                         _wait_ready(bot, server, engine)
-                        next_kill = time.monotonic() + rng.uniform(0.2, 1.0)
+                        next_kill = time.monotonic() + rng.uniform(0.1, 0.8)
                     time.sleep(0.01)
                 # Let the last replies settle, then stop the bot cleanly before reading the database.
                 time.sleep(0.5)

@@ -19,6 +19,22 @@ from app.local_api import LocalBotAPI
 HOLD_S = 10.0  # at most this long a held reply waits to be released
 
 
+class Hold:
+    """A chat's next sendMessage, kept waiting: `release()` lets it through, `drop()` loses it (as if
+    the bot died before the request left it)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.dropped = False
+
+    def release(self) -> None:
+        self.event.set()
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.event.set()
+
+
 class BotAPIServer:
     def __init__(self) -> None:
         self.api = LocalBotAPI()
@@ -26,7 +42,7 @@ class BotAPIServer:
         self._next_update = 1
         self._cond = threading.Condition()
         self._lock = threading.Lock()
-        self._holds: dict[int, threading.Event] = {}
+        self._holds: dict[int, Hold] = {}
         self.delivered: dict[int, int] = {}  # update id → how often getUpdates returned it
         self.confirmed = 0  # every update below this id was confirmed by an offset
         server = self
@@ -66,8 +82,8 @@ class BotAPIServer:
         return self
 
     def stop(self) -> None:
-        for event in list(self._holds.values()):
-            event.set()
+        for hold in list(self._holds.values()):
+            hold.release()
         with self._cond:
             self._cond.notify_all()
         self.httpd.shutdown()
@@ -96,12 +112,12 @@ class BotAPIServer:
             self._cond.notify_all()
             return int(update["update_id"])
 
-    def hold(self, chat_id: int) -> threading.Event:
-        """Keep the next message sent to this chat from being answered until the event is set."""
-        event = threading.Event()
+    def hold(self, chat_id: int) -> Hold:
+        """Keep the next message sent to this chat waiting until it is released or dropped."""
+        hold = Hold()
         with self._lock:
-            self._holds[chat_id] = event
-        return event
+            self._holds[chat_id] = hold
+        return hold
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method.lower() == "getupdates":
@@ -110,7 +126,9 @@ class BotAPIServer:
             with self._lock:
                 held = self._holds.pop(int(params.get("chat_id") or 0), None)
             if held is not None:
-                held.wait(HOLD_S)
+                held.event.wait(HOLD_S)
+                if held.dropped:
+                    return 400, {"ok": False, "error_code": 400, "description": "Bad Request: lost"}
         with self._lock:
             try:
                 return 200, {"ok": True, "result": self.api.handle(method, params)}

@@ -118,7 +118,7 @@ def test_webhook_updates_answered_200_are_handled_after_a_sigkill() -> None:
                     assert _post(bot.port, update) == 200
             bot.kill()  # right after the last 200
             for hold in holds:
-                hold.set()
+                hold.drop()
             with engine.connect() as connection:
                 waiting = connection.execute(text("SELECT COUNT(*) FROM update_inbox")).scalar()
             bot.start()
