@@ -7,7 +7,8 @@ Create Date: 2026-12-05
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,6 +32,22 @@ _UNLINK_ANONYMISED_EVENTS = (
     "AND actor_id = (SELECT n.created_by_id FROM needs n WHERE n.id = need_events.need_id)"
 )
 _UNLINK_ANONYMISED_NEEDS = f"UPDATE needs SET created_by_id = NULL WHERE id IN ({_RESIDENT_CREATED})"
+
+
+@contextmanager
+def _events_kept() -> Iterator[None]:
+    """SQLite changes a column by copying the table and dropping the old one, and with foreign keys
+    on (storage.db turns them on, and they cannot be turned off inside the migration's transaction)
+    dropping `needs` deletes every `need_events` row through ON DELETE CASCADE. Keep them aside."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("CREATE TEMPORARY TABLE _need_events_kept AS SELECT * FROM need_events")
+    yield
+    if sqlite:
+        op.execute(
+            "INSERT INTO need_events SELECT * FROM _need_events_kept WHERE need_id IN (SELECT id FROM needs)"
+        )
+        op.execute("DROP TABLE _need_events_kept")
 
 
 def upgrade() -> None:
@@ -67,7 +84,7 @@ def upgrade() -> None:
     op.create_index("ix_update_inbox_received_at", "update_inbox", ["received_at"])
     # Anonymisation clears who logged a resident's own need (it was the resident) and which
     # household an old visit was to.
-    with op.batch_alter_table("needs") as batch:
+    with _events_kept(), op.batch_alter_table("needs") as batch:
         batch.alter_column("created_by_id", existing_type=sa.Integer(), nullable=True)
     with op.batch_alter_table("visits") as batch:
         batch.alter_column("household_id", existing_type=sa.Integer(), nullable=True)
@@ -82,7 +99,7 @@ def downgrade() -> None:
     op.execute("DELETE FROM needs WHERE created_by_id IS NULL")
     with op.batch_alter_table("visits") as batch:
         batch.alter_column("household_id", existing_type=sa.Integer(), nullable=False)
-    with op.batch_alter_table("needs") as batch:
+    with _events_kept(), op.batch_alter_table("needs") as batch:
         batch.alter_column("created_by_id", existing_type=sa.Integer(), nullable=False)
     op.drop_index("ix_update_inbox_received_at", table_name="update_inbox")
     op.drop_table("update_inbox")
