@@ -12,7 +12,7 @@ Afterwards every chat's stored consultation is compared with what its resident s
 - lost: a question the resident answered whose answer is not in the final consultation;
 - misapplied: a stored answer the resident never gave to that question (a wrong value, or an
   answer to a question they answered with something else, or a question answered twice);
-- stuck: a chat that never reached its results.
+- stuck: a chat that never reached its results, or whose resident never saw them.
 
     .venv/bin/python bench/faults.py --json                               # SQLite, CI size
     .venv/bin/python bench/faults.py --chats 12 --random-kills 40 --typed-kills 20 --json
@@ -415,9 +415,11 @@ def check(engine: Engine, manual: Manual, residents: list[Resident]) -> tuple[in
                 .order_by(Consultation.id.desc())
                 .limit(1)
             ).first()
-            if c is None or c.state != "results":
+            if c is None or c.state != "results" or not r.done:
+                # Not finished, or finished without the resident ever seeing the results.
                 stuck += 1
-                problems.append(f"chat {r.chat_id}: stuck ({c.state if c else 'no consultation'})")
+                state = c.state if c else "no consultation"
+                problems.append(f"chat {r.chat_id}: stuck ({state}, results seen: {r.done})")
                 if c is None:
                     continue
             stored = c.answers if isinstance(c.answers, dict) else json.loads(c.answers)
