@@ -15,8 +15,8 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.model import QuestionType
 from storage import repo, steps
-from storage.chat import RESULTS_SEQ
-from storage.models import ConsultationState
+from storage.chat import REPLAY_WINDOW, RESULTS_SEQ
+from storage.models import ConsultationState, utcnow
 from storage.steps import ConsultationRow
 
 MAX_SHORTHAND = 300  # one line of /check shorthand; longer is not shorthand
@@ -199,7 +199,9 @@ def on_replay(turn: Turn) -> Reply:
         return Reply()
     if c.state == ConsultationState.ASKING and c.current_question is not None:
         return Reply() if state.showed(c.id, c.current_seq) is not None else _show_question(turn, c)
-    if c.state == ConsultationState.RESULTS and state.showed(c.id, RESULTS_SEQ) is None:
+    # Results finished long ago (before the shown message was noted at all) are not a lost reply.
+    recent = c.finished_at is not None and c.finished_at >= utcnow() - REPLAY_WINDOW
+    if c.state == ConsultationState.RESULTS and recent and state.showed(c.id, RESULTS_SEQ) is None:
         return _results(turn, c)
     return Reply()
 
