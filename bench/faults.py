@@ -458,6 +458,7 @@ def run(
     typed_kills: int = 4,
     seed: int = 15,
     deadline_s: float = 240.0,
+    typed_kill_chance: float = TYPED_KILL_CHANCE,
 ) -> Outcome:
     rng = random.Random(seed)
     manual, _ = load_manual()
@@ -494,7 +495,7 @@ def run(
                         if action is None:
                             continue
                         typed = action.kind == "text" and action.question is not None
-                        if typed and after_typed < typed_kills and rng.random() < TYPED_KILL_CHANCE:
+                        if typed and after_typed < typed_kills and rng.random() < typed_kill_chance:
                             # Hold its reply back, wait for the commit, kill: committed, not answered.
                             released = server.hold(r.chat_id)
                             update_id = population.send(r, action)

@@ -46,7 +46,8 @@ def _runs(pg: bool) -> dict[str, Outcome]:
 
     def go(name: str, plan: dict[str, Any]) -> None:
         try:
-            results[name] = run(deadline_s=DEADLINE_S, **plan)
+            # Kill after most typed answers: a short run must still see its kills.
+            results[name] = run(deadline_s=DEADLINE_S, typed_kill_chance=0.7, **plan)
         except BaseException as exc:  # reported below, with the others' results
             failures[name] = exc
 
@@ -66,7 +67,7 @@ def test_sigkill_loses_nothing_and_misapplies_nothing() -> None:
         summary = f"{name}: {outcome}"
         assert (outcome.lost, outcome.misapplied, outcome.stuck) == (0, 0, 0), summary
         assert outcome.problems == [], summary
-        assert outcome.kills >= 4 and outcome.kills_after_typed >= 2, summary
+        assert outcome.kills >= 3 and outcome.kills_after_typed >= 2, summary
         assert outcome.answers >= outcome.chats * 8, summary  # every chat answered a whole consultation
     if pg_missing is not None:
         pytest.skip(f"SQLite passed; PostgreSQL not run: {pg_missing}")
