@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
-from app import cli
+from app import cli, logs
 from app.settings import Settings
 from casework.roles import Role
 
@@ -90,10 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("alembic", "httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = Settings()
+    logs.configure(settings.log_level)
     if args.command == "validate":
         return cli.cmd_validate(settings, args)
     if args.command == "screen":

@@ -55,7 +55,7 @@ async def run_console(
     async with app:
         if app.post_init:
             await app.post_init(app)
-        updates = Updates(app.bot)
+        updates = Updates(app.bot, api)
         out.write(BANNER)
         seen = 0
         await app.process_update(updates.message(CONSOLE_CHAT, "/start", language=language))

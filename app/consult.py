@@ -281,13 +281,17 @@ def skip(s: Session, screener: Screener, c: ConsultationRow, qid: str) -> Ask | 
     return _saved(s, c, advance(screener, c))
 
 
-def back(s: Session, screener: Screener, c: ConsultationRow) -> Ask | Stale:
+def back(s: Session, screener: Screener, c: ConsultationRow) -> Ask | Done | Stale:
     """Undo the last answer and ask that question again."""
     if c.state != ConsultationState.ASKING:
         return Stale(c)
     qid = steps.undo_last(s, c)
     if qid is None:
         return current(screener, c)
+    if qid not in screener.manual.questions:
+        # A fact from /check's shorthand (독거, 자가 …) has no question of its own: it is taken back
+        # and whatever is needed next is asked.
+        return _saved(s, c, advance(screener, c))
     # The question on screen keeps its log row without an answer: it was asked, not answered.
     steps.log_question(c, qid)
     return _saved(s, c, current(screener, c))

@@ -17,6 +17,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
+from app.botapi_checks import call_error
+
 BOT_USER = {
     "id": 900000001,
     "is_bot": True,
@@ -48,14 +50,35 @@ class Shown:
         return [b for row in self.buttons for b in row]
 
 
-class LocalBotAPI:
-    """Answers Bot API methods the bot uses; unknown methods fail loudly so gaps are noticed."""
+# Message ids rise across instances and runs, as a chat's do on Telegram: a question shown before a
+# restart (a new LocalBotAPI, a new console) keeps an id lower than anything typed after it.
+_MESSAGE_IDS = itertools.count(time.time_ns() // 1_000_000 * 10)
 
-    def __init__(self) -> None:
+
+def new_message_id() -> int:
+    """The next message id of the one sequence every LocalBotAPI of this process shares."""
+    return next(_MESSAGE_IDS)
+
+
+class Refused(LookupError):
+    """What Telegram would answer 400 Bad Request to (app.botapi_checks)."""
+
+
+class LocalBotAPI:
+    """Answers Bot API methods the bot uses; unknown methods fail loudly so gaps are noticed.
+
+    `strict` (the default) refuses what Telegram refuses (too long, bad HTML, callback data over 64
+    bytes …), so a reply Telegram would not deliver fails in tests and the console too; `refused`
+    keeps every such call. The throughput benchmark turns it off: it measures the bot, not this.
+    """
+
+    def __init__(self, strict: bool = True) -> None:
+        self.strict = strict
+        self.refused: list[tuple[Call, str]] = []
         self.calls: list[Call] = []
         self.chats: dict[int, list[Shown]] = {}
         self.files: dict[str, bytes] = {}
-        self._ids = itertools.count(1000)
+        self._ids = _MESSAGE_IDS
         self.commands: dict[str, list[dict[str, Any]]] = {}
 
     # -- what the chat shows
@@ -68,9 +91,19 @@ class LocalBotAPI:
     def find(self, chat_id: int, message_id: int) -> Shown | None:
         return next((m for m in self.messages(chat_id) if m.message_id == message_id), None)
 
+    def next_message_id(self) -> int:
+        """A message id for a message the user sends: in a private chat, both sides share one sequence."""
+        return new_message_id()
+
     # -- the API
     def handle(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
+        if self.strict:
+            problem = call_error(method, params)
+            if problem is not None:
+                self.refused.append((call, problem))
+                raise Refused(problem)
         name = method.lower()
         if name == "getme":
             return BOT_USER
@@ -213,22 +246,44 @@ class LocalRequest(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
 
 
-class Updates:
-    """Builds the updates a Telegram client would send, for the console and for tests."""
+# Update ids rise across runs, as Telegram's do: a console started again on the same database must
+# not look like Telegram delivering old updates again (storage.chat).
+_UPDATE_IDS = itertools.count(time.time_ns() // 1_000)
 
-    def __init__(self, bot: Bot) -> None:
+
+class Updates:
+    """Builds the updates a Telegram client would send, for the console and for tests.
+
+    With `api`, a message the user types takes its id from the same sequence as the bot's messages,
+    as in a real private chat, so a typed answer can be told to come after the question it answers.
+    """
+
+    def __init__(self, bot: Bot, api: LocalBotAPI | None = None) -> None:
         self.bot = bot
-        self._ids = itertools.count(1)
+        self.api = api
+        self._ids = _UPDATE_IDS
+
+    def _message_id(self) -> int:
+        return self.api.next_message_id() if self.api is not None else next(self._ids) + 500000
 
     def _user(self, user_id: int, language: str) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "사용자", "language_code": language}
 
-    def message(self, chat_id: int, text: str, *, user_id: int | None = None, language: str = "ko") -> Update:
+    def message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        language: str = "ko",
+        message_id: int | None = None,
+        chat_type: str = "private",
+    ) -> Update:
         uid = user_id if user_id is not None else chat_id
         payload: dict[str, Any] = {
-            "message_id": next(self._ids) + 500000,
+            "message_id": message_id if message_id is not None else self._message_id(),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": chat_type},
             "from": self._user(uid, language),
             "text": text,
         }

@@ -16,6 +16,9 @@ from telegram.ext import BaseUpdateProcessor
 
 # Runs one update's handlers (the awaitable) and may measure around it; see PerChatUpdateProcessor.wrap.
 UpdateWrapper = Callable[[object, Awaitable[Any]], Awaitable[Any]]
+# Told when an update's handlers have finished (or failed): the poller confirms it to Telegram then,
+# the webhook takes it out of its inbox.
+UpdateDone = Callable[[object], None]
 
 
 def chat_key(update: object) -> int | None:
@@ -56,6 +59,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # Optional: called instead of awaiting an update's handlers directly, inside the chat's turn
         # and a slot (the throughput benchmark times handlers here). Must await the awaitable once.
         self.wrap: UpdateWrapper | None = None
+        self.on_done: UpdateDone | None = None
 
     @property
     def active_chats(self) -> int:
@@ -67,6 +71,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_turn(update, coroutine)
+        finally:
+            if self.on_done is not None:
+                self.on_done(update)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
             await self._run(update, coroutine)

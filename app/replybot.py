@@ -1,7 +1,7 @@
 """The bot object handlers send with: python-telegram-bot's ExtBot plus two lean sends.
 
 `Bot.send_message` and `edit_message_text` turn the message Telegram sends back (text, keyboard and
-all) into a Message. Handlers never read it, and that parsing cost about a tenth of a consultation
+all) into a Message. Handlers read only its id, and that parsing cost about a tenth of a consultation
 step. `send_html` and `edit_html` take the same request path (`_post`, which ExtBot and its subclasses
 extend: defaults, timeouts, a rate limiter if one is set, errors such as RetryAfter or BadRequest
 raised as usual) and leave the result as JSON.
@@ -18,6 +18,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 # What ApplicationBuilder would choose: many concurrent sends, one long poll.
 SEND_POOL_SIZE = 256
 NOTIFY_PER_SECOND = 25  # under Telegram's ~30 a second for messages to many chats
+
+
+def _message_id(result: Any) -> int | None:
+    found = result.get("message_id") if isinstance(result, dict) else None
+    return found if isinstance(found, int) else None
 
 
 class ReplyBot(ExtBot[None]):
@@ -37,11 +42,12 @@ class ReplyBot(ExtBot[None]):
 
         await self._notifier.process_request(post, (), {}, "sendMessage", {"chat_id": chat_id}, None)
 
-    async def send_html(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> None:
+    async def send_html(self, chat_id: int, text: str, markup: dict[str, Any] | None = None) -> int | None:
+        """Send; returns the new message's id (a question's, to bind typed answers to it)."""
         data: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
         if markup is not None:
             data["reply_markup"] = markup
-        await self._post("sendMessage", data)
+        return _message_id(await self._post("sendMessage", data))
 
     async def edit_html(
         self, chat_id: int, message_id: int, text: str, markup: dict[str, Any] | None = None

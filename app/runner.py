@@ -15,6 +15,7 @@ from storage.db import Database
 from storage.models import Channel, Role
 
 log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def dispatch(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,7 +84,9 @@ def telegram(settings: Settings, webhook: bool) -> int:
     app = build_application(build_services(settings))
     freeze_startup_heap()
     if not webhook:
-        app.run_polling(allowed_updates=["message", "callback_query"])
+        from app import polling
+
+        asyncio.run(polling.serve(app, allowed_updates=ALLOWED_UPDATES))
         return 0
     if not settings.webhook_url or settings.webhook_secret is None:
         print("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)

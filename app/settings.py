@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from casework.policy import CaseworkPolicy, Timeframes, VisitPolicy
+from casework.policy import (
+    DEFAULT_DRAFT_HOURS,
+    DEFAULT_HOUSEHOLD_CONSULTATION_DAYS,
+    DEFAULT_SELF_CHECK_DAYS,
+    DEFAULT_VISIT_DAYS,
+    CaseworkPolicy,
+    Retention,
+    Timeframes,
+    VisitPolicy,
+)
 from knowledge.text import Lang
 
 
@@ -36,6 +45,14 @@ class Settings(BaseSettings):
     need_due_days_low: int = Field(default=14, ge=1)
     duplicate_window_days: int = Field(default=30, ge=0)
     retention_days: int = Field(default=365, ge=1)
+    # What else is kept how long (casework.policy.Retention; stated to users by /privacy).
+    self_check_retention_days: int = Field(default=DEFAULT_SELF_CHECK_DAYS, ge=1)
+    household_retention_days: int = Field(default=DEFAULT_HOUSEHOLD_CONSULTATION_DAYS, ge=1)
+    visit_retention_days: int = Field(default=DEFAULT_VISIT_DAYS, ge=1)
+    draft_ttl_hours: int = Field(default=DEFAULT_DRAFT_HOURS, ge=1)
+    # Python logging level of the bot's own loggers. Library loggers that would print updates or
+    # SQL parameters never go below INFO / WARNING (app.logs).
+    log_level: str = "INFO"
     visit_days: int = Field(default=30, ge=1)
     visit_reminder_nth: int = Field(default=3, description="which weekday of the month (1-4, -1 last)")
     visit_reminder_weekday: int = Field(default=2, ge=0, le=6, description="0 = Monday")
@@ -56,6 +73,15 @@ class Settings(BaseSettings):
                 nth=self.visit_reminder_nth,
                 weekday=self.visit_reminder_weekday,
             ),
+        )
+
+    def retention(self) -> Retention:
+        return Retention(
+            needs_days=self.retention_days,
+            self_check_days=self.self_check_retention_days,
+            household_consultation_days=self.household_retention_days,
+            visit_days=self.visit_retention_days,
+            draft_hours=self.draft_ttl_hours,
         )
 
     @field_validator("admin_ids", mode="before")

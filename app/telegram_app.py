@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from app import logs
 from app.processor import PerChatUpdateProcessor
 from app.replybot import build_bot
 from app.services import Services
@@ -52,6 +53,7 @@ def build_application(
     request: BaseRequest | None = None,
     with_updater: bool = True,
 ) -> Application:  # type: ignore[type-arg]
+    logs.quiet()  # whoever set logging up, updates and SQL parameters stay out of it
     settings = services.settings
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else LOCAL_TOKEN
     bot = build_bot(token, settings.telegram_api_base_url, settings.telegram_api_file_url, request)

@@ -70,7 +70,8 @@ class AccessAction(StrEnum):
     FORGET = "forget"
     INVITE = "invite"
     REVOKE_STAFF = "revoke_staff"
-    VIEW_HOUSEHOLD = "view_household"
+    VIEW_HOUSEHOLD = "view_household"  # a household's answers, history or results were shown
+    DENIED = "denied"  # someone asked for a household or need that is not theirs
     VIEW_ALLOCATIONS = "view_allocations"
     VIEW_AGENDA = "view_agenda"
     ORGANISATION = "organisation"  # centres and partners set up or changed, people moved

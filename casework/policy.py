@@ -18,6 +18,11 @@ KST = dt.timezone(dt.timedelta(hours=9), "KST")
 
 DEFAULT_DUPLICATE_WINDOW_DAYS = 30
 DEFAULT_RETENTION_DAYS = 365
+# How long what a person typed or answered is kept (see Retention).
+DEFAULT_SELF_CHECK_DAYS = 90
+DEFAULT_HOUSEHOLD_CONSULTATION_DAYS = 365
+DEFAULT_VISIT_DAYS = 365
+DEFAULT_DRAFT_HOURS = 24
 # The access log is evidence of who looked at residents' data; it is kept at least this long, whatever
 # the configuration says.
 MIN_ACCESS_LOG_DAYS = 365
@@ -125,3 +130,25 @@ class CaseworkPolicy(_Frozen):
         if self.access_log_keep_days < MIN_ACCESS_LOG_DAYS:
             raise ValueError(f"access_log_keep_days must be at least {MIN_ACCESS_LOG_DAYS}")
         return self
+
+
+class Retention(_Frozen):
+    """How long each kind of personal data is kept; the retention job and the privacy text read it.
+
+    - needs_days: a need is anonymised this long after it was closed (counts stay for statistics);
+    - self_check_days: a resident's own self-check (answers, question log, results) is deleted this
+      long after it was last changed;
+    - household_consultation_days: the same for consultations staff held for a household (their
+      answers are offered for reuse only for REUSE_MAX_AGE_DAYS, shown as history until then);
+    - visit_days: a visit loses its household and note this long after it happened (it still counts);
+    - draft_hours: half-typed input (a need being described, a note) is dropped this long after it
+      was last touched;
+    - access_log_days: who looked at what, kept at least a year.
+    """
+
+    needs_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
+    self_check_days: int = Field(default=DEFAULT_SELF_CHECK_DAYS, ge=1)
+    household_consultation_days: int = Field(default=DEFAULT_HOUSEHOLD_CONSULTATION_DAYS, ge=1)
+    visit_days: int = Field(default=DEFAULT_VISIT_DAYS, ge=1)
+    draft_hours: int = Field(default=DEFAULT_DRAFT_HOURS, ge=1)
+    access_log_days: int = Field(default=MIN_ACCESS_LOG_DAYS, ge=MIN_ACCESS_LOG_DAYS)

@@ -23,7 +23,7 @@ class NeedRow:
 
 @dataclass(frozen=True, slots=True)
 class VisitRow:
-    household_id: int
+    household_id: int | None  # None once anonymised (the visit still counts)
     staff_id: int
     visited_at: dt.datetime
 

@@ -132,7 +132,8 @@ class HouseholdScope:
     everything: bool = False
     centre_ids: frozenset[int] = frozenset()
     staff_id: int | None = None  # matched with them, or created by them and matched with nobody
-    pool_centre_id: int | None = None  # unmatched households of this centre (or of none)
+    # unmatched households of this centre (one in no centre: its creator's only)
+    pool_centre_id: int | None = None
     partner_org_id: int | None = None  # households with a referral to this organisation
     nothing: bool = False
 
@@ -145,7 +146,8 @@ class HouseholdScope:
             if facts.assigned_staff_id == self.staff_id:
                 return True
             if facts.assigned_staff_id is None and (
-                facts.created_by_id == self.staff_id or facts.centre_id in (None, self.pool_centre_id)
+                facts.created_by_id == self.staff_id
+                or (self.pool_centre_id is not None and facts.centre_id == self.pool_centre_id)
             ):
                 return True
         return self.partner_org_id is not None and self.partner_org_id in facts.referred_to

@@ -6,9 +6,10 @@ from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import admin, consult, coord, desk, jobs, needs, network, programs, staff, start
+from handlers import route as route_module
 from handlers.callbacks import Action
 from handlers.errors import on_error
-from handlers.guard import COMMANDS
+from handlers.guard import COMMANDS, EVERYONE
 from handlers.route import Reply, Turn, route
 
 CALLBACKS = {
@@ -55,6 +56,7 @@ COMMAND_HANDLERS = {
     "move": network.on_move_command,
     "handover": network.on_handover_command,
     "link": network.on_link_command,
+    "privacy": admin.on_privacy_command,
 }
 
 MENU_COMMANDS = {
@@ -66,6 +68,7 @@ MENU_COMMANDS = {
         ("need", "도움 요청 기록"),
         ("mydata", "내 정보 보기"),
         ("forget", "내 정보 지우기"),
+        ("privacy", "개인정보 보관 안내"),
     ],
     "en": [
         ("start", "Home"),
@@ -75,6 +78,7 @@ MENU_COMMANDS = {
         ("need", "Record a need"),
         ("mydata", "My data"),
         ("forget", "Delete my data"),
+        ("privacy", "What is kept, how long"),
     ],
 }
 
@@ -83,8 +87,13 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     for name, fn in COMMAND_HANDLERS.items():
         app.add_handler(CommandHandler(name, route(fn, COMMANDS[name])))
     app.add_handler(CommandHandler("desk", desk.on_desk))  # the web desk: a link and a Mini App button
+    # Any other /command: a short help instead of silence (after the known ones, which match first).
+    app.add_handler(MessageHandler(filters.COMMAND, route(start.on_unknown_command, EVERYONE)))
     app.add_handler(CallbackQueryHandler(route(on_callback)))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, route(start.on_text, COMMANDS["start"])))
+    # Photos, stickers, voice …: not read, not stored; the person is told to type.
+    app.add_handler(MessageHandler(~filters.TEXT, route(start.on_not_text, EVERYONE)))
+    route_module.replay_handler = consult.on_replay
     app.add_error_handler(on_error)
     jobs.schedule(app)
 

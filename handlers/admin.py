@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from casework.model import AccessAction, label
+from casework.privacy import privacy_text
 from handlers.callbacks import Action, build
 from handlers.common import actor, refused
 from handlers.render import Msg
@@ -48,7 +49,7 @@ def on_invite_command(turn: Turn) -> Reply:
                 Msg(escape(refused(turn, exc) if not isinstance(exc, Denied) else t("denied", turn.lang)))
             ]
         )
-    needs_repo.record_access(turn.session, turn.user, AccessAction.INVITE, f"role={role.value}")
+    needs_repo.record_access(turn.session, turn.user, AccessAction.INVITE, f"role:{role.value}")
     link = f"https://t.me/{turn.bot_username}?start=inv_{token}"
     return Reply(
         messages=[Msg(escape(t("invite.link", turn.lang, role=role.value, hours=INVITE_HOURS, link=link)))]
@@ -94,7 +95,7 @@ def on_revoke(turn: Turn) -> Reply:
 
 def on_mydata_command(turn: Turn) -> Reply:
     data = needs_repo.my_data(turn.session, turn.user)
-    needs_repo.record_access(turn.session, turn.user, AccessAction.MYDATA, f"user={turn.user.id}")
+    needs_repo.record_access(turn.session, turn.user, AccessAction.MYDATA, f"user:{turn.user.id}")
     lines = [t("mydata.head", turn.lang), escape(t("mydata.needs", turn.lang, n=len(data.needs)))]
     lines += [
         escape(
@@ -114,6 +115,12 @@ def on_mydata_command(turn: Turn) -> Reply:
     return Reply(messages=[Msg("\n".join(lines))])
 
 
+def on_privacy_command(turn: Turn) -> Reply:
+    settings = turn.services.settings
+    text = privacy_text(settings.retention(), settings.reuse_max_age_days, turn.lang)
+    return Reply(messages=[Msg(escape(text))])
+
+
 def on_forget_command(turn: Turn) -> Reply:
     rows = [
         [
@@ -128,8 +135,8 @@ def on_forget(turn: Turn) -> Reply:
     assert turn.callback is not None
     if turn.callback.args[0] != "yes":
         return Reply(edit=Msg(t("forget.kept", turn.lang)))
-    removed = needs_repo.forget_resident(turn.session, turn.user)
-    needs_repo.record_access(turn.session, turn.user, AccessAction.FORGET, f"user={turn.user.id}")
+    removed = needs_repo.forget_resident(turn.session, turn.user, chat_id=turn.chat_id)
+    needs_repo.record_access(turn.session, turn.user, AccessAction.FORGET, f"user:{turn.user.id}")
     return Reply(edit=Msg(t("forget.done", turn.lang, n=removed)))
 
 
@@ -144,7 +151,8 @@ def on_visit_command(turn: Turn) -> Reply:
         return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
     except ValueError as exc:
         return Reply(messages=[Msg(escape(t("need.illegal", turn.lang, why=str(exc))))])
-    return Reply(messages=[Msg(escape(t("visit.done", turn.lang, code=visit.household.code)))])
+    code = visit.household.code if visit.household is not None else turn.args[0]
+    return Reply(messages=[Msg(escape(t("visit.done", turn.lang, code=code)))])
 
 
 ACTION_HANDLERS = {Action.STAFF_REVOKE: on_revoke, Action.FORGET: on_forget}

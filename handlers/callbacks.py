@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
+# Ids in callback data name rows: at most PostgreSQL's INTEGER (SQLite's limit, 2^63, is larger).
+# A bigger or negative number is forged; it must not reach the database, where it would raise.
+MAX_ID = 2**31 - 1
 _ARG = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 
 
@@ -107,10 +110,11 @@ class Callback:
     args: tuple[str, ...]
 
     def int_arg(self, i: int) -> int:
-        try:
-            return int(self.args[i])
-        except ValueError as exc:
-            raise BadCallback(f"argument {i} is not a number") from exc
+        """Argument i as a row id or offset: 0 to MAX_ID, plain ASCII digits, else BadCallback."""
+        arg = self.args[i]
+        if not (arg.isascii() and arg.isdigit()) or len(arg) > len(str(MAX_ID)) or int(arg) > MAX_ID:
+            raise BadCallback(f"argument {i} is not a number from 0 to {MAX_ID}")
+        return int(arg)
 
 
 def build(action: Action, *args: object) -> str:

@@ -7,15 +7,19 @@ from html import escape
 from app import consult
 from app.consult import Scope, Stale
 from handlers import render
+from handlers.access import may_use, viewed
 from handlers.callbacks import Action
-from handlers.common import step_reply
+from handlers.common import step_reply, too_long
+from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.model import QuestionType
-from knowledge.privacy import mask_pii
 from storage import repo, steps
-from storage.models import ConsultationState
+from storage.chat import REPLAY_WINDOW, RESULTS_SEQ
+from storage.models import ConsultationState, utcnow
 from storage.steps import ConsultationRow
+
+MAX_SHORTHAND = 300  # one line of /check shorthand; longer is not shorthand
 
 
 def start_consultation(
@@ -55,10 +59,11 @@ def on_check(turn: Turn) -> Reply:
 
 
 def _own_consultation(turn: Turn) -> ConsultationRow | None:
-    """The consultation a button names, only if it is this chat's: callback data is never trusted."""
+    """The consultation a button names, only if it is this chat's and, for a household, only while
+    the caller may see that household: callback data is never trusted, old buttons are re-checked."""
     assert turn.callback is not None
     c = steps.load(turn.session, turn.callback.int_arg(0))
-    if c is None or c.chat_id != turn.chat_id:
+    if c is None or not may_use(turn, c, "consultation"):
         return None
     return c
 
@@ -94,6 +99,8 @@ def on_toggle(turn: Turn) -> Reply:
     question = turn.manual.questions.get(qid)
     if c is None or question is None:
         return Reply(notice=t("bad_button", turn.lang))
+    if c.current_question != qid:  # a button of a question no longer on screen
+        return step_reply(turn, consult.Stale(c))
     if question.type == QuestionType.WHO:
         valid = choice in {handle for handle, _ in consult.current(turn.screener, c).people}
     else:
@@ -120,9 +127,11 @@ def on_nav(turn: Turn) -> Reply:
         return Reply(notice=t("bad_button", turn.lang))
     what = turn.callback.args[1]
     if what == "restart":
-        return start_consultation(turn, consult.scope_of(c), c.household_id)
+        return start_consultation(turn, consult.scope_of(c), c.household_id)  # access checked above
     if c.state != ConsultationState.ASKING or c.current_question is None:
         return step_reply(turn, Stale(None))
+    if what in ("skip", "back") and not _pressed_on_current(turn, c):
+        return step_reply(turn, Stale(c))  # a second tap, or a button under an earlier question
     if what == "help":
         return Reply(messages=[render.question_help(turn.manual.questions[c.current_question], turn.lang)])
     if what == "skip":
@@ -136,7 +145,43 @@ def on_nav(turn: Turn) -> Reply:
     return Reply(notice=t("bad_button", turn.lang))
 
 
+def _pressed_on_current(turn: Turn, c: ConsultationRow) -> bool:
+    """The button was under the question on screen (its message, or a later one showing it again).
+
+    "Skip" and "back" name only the consultation, not the question: a second tap on them (the bot
+    was slow) must not skip or undo the next question too.
+    """
+    if turn.pressed_message_id is None:
+        return True
+    first = turn.chat_state.showed(c.id, c.current_seq) if turn.chat_state is not None else None
+    return first is not None and turn.pressed_message_id >= first
+
+
+def _show_question(turn: Turn, c: ConsultationRow, before: list[Msg] | None = None) -> Reply:
+    reply = Reply(
+        messages=[*(before or []), render.question(turn.manual, consult.current(turn.screener, c), turn.lang)]
+    )
+    reply.shows = (c.id, c.current_seq) if c.current_seq is not None else None
+    return reply
+
+
 def answer_typed(turn: Turn, c: ConsultationRow, text: str) -> Reply:
+    """A typed answer, applied only to the question that was on screen when it was typed.
+
+    Message ids in a private chat rise with every message either side sends, so a message older
+    than the one that first showed the question was typed before the question appeared (a second
+    send while the bot was slow or restarting): it answers an earlier question, not this one. When
+    it is not known which message showed the question (the process stopped before it could note
+    it), the question is asked again rather than guessed.
+    """
+    if not may_use(turn, c, "answer"):
+        return Reply(messages=[Msg(t("consult.denied", turn.lang))])
+    if turn.message_id is not None:
+        first = turn.chat_state.showed(c.id, c.current_seq) if turn.chat_state is not None else None
+        if first is None:
+            return _show_question(turn, c, [Msg(t("typed.unseen", turn.lang))])
+        if turn.message_id < first:
+            return Reply(messages=[Msg(t("typed.early", turn.lang, n=c.answered + 1))])
     return step_reply(turn, consult.answer_text(turn.session, turn.screener, c, text, turn.lang))
 
 
@@ -144,22 +189,52 @@ def on_resume(turn: Turn) -> Reply:
     c = steps.active(turn.session, turn.chat_id)
     if c is None or c.current_question is None:
         return Reply(messages=[render.scope_menu(turn.manual, turn.lang)])
-    return Reply(messages=[render.question(turn.manual, consult.current(turn.screener, c), turn.lang)])
+    if not may_use(turn, c, "resume"):
+        return Reply(messages=[Msg(t("consult.denied", turn.lang))])
+    return _show_question(turn, c)
+
+
+def _results(turn: Turn, c: ConsultationRow) -> Reply:
+    answered = sum(1 for v in c.answers.values() if v is not None)
+    done = consult.Done(c, consult.verdicts_for(turn.screener, c), answered)
+    return Reply(messages=render.results(turn.manual, done, turn.lang), shows=(c.id, RESULTS_SEQ))
 
 
 def on_results(turn: Turn) -> Reply:
     c = _own_consultation(turn)
     if c is None or c.state != ConsultationState.RESULTS:
         return Reply(notice=t("bad_button", turn.lang))
-    answered = sum(1 for v in c.answers.values() if v is not None)
-    done = consult.Done(c, consult.verdicts_for(turn.screener, c), answered)
-    return Reply(messages=render.results(turn.manual, done, turn.lang))
+    if c.household_id is not None:
+        household = repo.household_by_id(turn.session, c.household_id)
+        if household is not None:
+            viewed(turn, household, "results")
+    return _results(turn, c)
+
+
+def on_replay(turn: Turn) -> Reply:
+    """An update applied before came again: show what its reply showed if that may have been lost
+    (the question on screen or the results were never noted as shown), else nothing."""
+    latest = repo.latest_consultation(turn.session, turn.chat_id)
+    c = steps.load(turn.session, latest.id) if latest is not None else None
+    state = turn.chat_state
+    if c is None or state is None or not may_use(turn, c, "replay"):
+        return Reply()
+    if c.state == ConsultationState.ASKING and c.current_question is not None:
+        return Reply() if state.showed(c.id, c.current_seq) is not None else _show_question(turn, c)
+    # Results finished long ago (before the shown message was noted at all) are not a lost reply.
+    recent = c.finished_at is not None and c.finished_at >= utcnow() - REPLAY_WINDOW
+    if c.state == ConsultationState.RESULTS and recent and state.showed(c.id, RESULTS_SEQ) is None:
+        return _results(turn, c)
+    return Reply()
 
 
 def on_check_command(turn: Turn) -> Reply:
     text = " ".join(turn.args).strip()
     if not text:
         return Reply(messages=[render.Msg(escape(t("check.usage", turn.lang)))])
+    longer = too_long(turn, text, MAX_SHORTHAND)
+    if longer is not None:
+        return longer
     check = consult.quick_check(
         turn.session,
         turn.screener,
@@ -167,7 +242,7 @@ def on_check_command(turn: Turn) -> Reply:
         user=turn.user,
         channel=turn.services.channel,
         language=turn.lang,
-        text=mask_pii(text).text,
+        text=turn.mask(text).text,
     )
     return Reply(messages=[render.quick_check(turn.manual, check, turn.lang)])
 

@@ -14,8 +14,10 @@ from casework.model import NeedStatus, Urgency, label
 from casework.referral import referral_label
 from casework.scope import Act, View, may_export, stats_scope
 from casework.stats import format_stats
+from casework.workflow import needs_note
 from handlers.callbacks import Action, build
-from handlers.common import actor, refused
+from handlers.common import actor, limit_text, refused, too_long
+from handlers.guard import COORDINATORS, may
 from handlers.needs import KST, local_date
 from handlers.render import Keyboard, Msg, split
 from handlers.route import Reply, Turn
@@ -137,14 +139,15 @@ def card(turn: Turn, detail: NeedDetail) -> Msg:
     if need.description:
         lines += ["", escape(need.description)]
     lines += ["", t("need.history", lang)]
-    # The newest entries matter most; a long history is cut from the top so the card stays one message.
+    # The newest entries matter most; an older history stays on the desk. Long notes are shown whole:
+    # sending splits the card under Telegram's limit, the buttons under its last part.
     for event in detail.history[-15:]:
         change = (
             f"{label(event.from_status, lang) if event.from_status else ''} → {label(event.to_status, lang)}"
             if event.to_status
             else label(event.kind, lang)
         )
-        note = f" — {event.note[:200]}" if event.note else ""
+        note = f" — {event.note}" if event.note else ""
         lines.append(
             escape(f"{event.at.astimezone(KST):%m-%d %H:%M} #{event.actor_id or '-'} {change}{note}")
         )
@@ -179,8 +182,7 @@ def card(turn: Turn, detail: NeedDetail) -> Msg:
         more.append((t("need.write", lang), build(Action.RELAY, need.id, "write")))
     if more:
         rows += [more[i : i + 2] for i in range(0, len(more), 2)]
-    text = "\n".join(lines)
-    return Msg(split(text)[0], rows)
+    return Msg("\n".join(lines), rows)
 
 
 def show(turn: Turn, need_id: int) -> Msg:
@@ -235,11 +237,9 @@ def on_status(turn: Turn) -> Reply:
         return Reply(notice=t("need.not_yours", turn.lang))
     if to not in detail.status_targets:
         return Reply(notice=t("need.illegal", turn.lang, why=label(to, turn.lang)))
-    from casework.workflow import needs_note
-
     if needs_note(detail.need.status, to):
         drafts.set_draft(turn.session, turn.chat_id, STATUS_DRAFT, {"need_id": need_id, "to": to.value})
-        return Reply(messages=[Msg(t("need.status_note", turn.lang))])
+        return Reply(messages=[Msg(t("need.status_note", turn.lang, limit=limit_text()))])
     return _change(turn, need_id, to, None)
 
 
@@ -284,17 +284,28 @@ def on_note(turn: Turn) -> Reply:
     if Act.NOTE not in detail.acts:
         return Reply(notice=t("need.not_yours", turn.lang))
     drafts.set_draft(turn.session, turn.chat_id, NOTE_DRAFT, {"need_id": need_id})
-    return Reply(messages=[Msg(t("need.note_prompt", turn.lang))])
+    return Reply(messages=[Msg(t("need.note_prompt", turn.lang, limit=limit_text()))])
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
-    """A typed note, status reason, review reason or export reason; None when no such draft."""
-    draft = drafts.get_draft(turn.session, turn.chat_id)
+    """A typed note, status reason, review reason or export reason; None when no such draft.
+
+    The caller's role and the need are checked again here, when the text arrives: a role revoked
+    since the button was pressed ends the draft.
+    """
+    ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
+    draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
     if draft is None or draft.kind not in (NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT, REVIEW_DRAFT):
         return None
+    longer = too_long(turn, text)
+    if longer is not None:
+        return longer  # the draft waits for a shorter text
     data = dict(draft.data)
     drafts.clear_draft(turn.session, turn.chat_id)
+    text = turn.mask(text).text
     if draft.kind == EXPORT_DRAFT:
+        if not may(turn.role, COORDINATORS):
+            return Reply(messages=[Msg(t("denied", turn.lang))])
         return _export(turn, str(data.get("format", "csv")), text)
     need_id = int(data.get("need_id", 0))
     if draft.kind == REVIEW_DRAFT:
@@ -334,14 +345,14 @@ def on_export_command(turn: Turn) -> Reply:
     if fmt not in ("csv", "xlsx"):
         return Reply(messages=[Msg(escape(t("export.usage", turn.lang)))])
     drafts.set_draft(turn.session, turn.chat_id, EXPORT_DRAFT, {"format": fmt})
-    return Reply(messages=[Msg(t("export.reason", turn.lang))])
+    return Reply(messages=[Msg(t("export.reason", turn.lang, limit=limit_text()))])
 
 
 def _export(turn: Turn, fmt: str, reason: str) -> Reply:
     """Streamed to a temporary file in a worker thread; the file is sent, then deleted."""
     services, who, lang = turn.services, actor(turn), turn.lang
     if not reason.strip():
-        return Reply(messages=[Msg(t("export.reason", lang))])
+        return Reply(messages=[Msg(t("export.reason", lang, limit=limit_text()))])
 
     if not may_export(who):
         return Reply(messages=[Msg(t("denied", lang))])

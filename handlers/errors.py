@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.limits import clip
 from handlers.texts import t
+from knowledge.privacy import mask_pii
 from knowledge.text import Lang
 
 log = logging.getLogger(__name__)
 
 
+def describe(error: BaseException | None) -> str:
+    """What went wrong, fit for a log: database errors by type only (a server's message may repeat a
+    value it refused, i.e. what someone typed), other messages with identifiers masked and clipped."""
+    if error is None:
+        return "unknown error"
+    if isinstance(error, SQLAlchemyError | UnicodeError):
+        cause = getattr(error, "orig", None) or error.__cause__
+        return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
+    return f"{type(error).__name__}: {clip(mask_pii(str(error)).text, 300)}"
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
-    # Only the exception and the kind of update: message texts may hold personal data.
+    # Only the kind of update, where it failed and a sanitised description: never the update itself,
+    # whose text may hold personal data, nor exception text that may repeat it.
     kind = "callback" if isinstance(update, Update) and update.callback_query else "message"
-    log.error("error while handling a %s update: %r", kind, error, exc_info=error)
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    log.error("error while handling a %s update: %s\n%s", kind, describe(error), frames.rstrip())
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user

@@ -95,6 +95,7 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "staff": ADMIN,
     "mydata": EVERYONE,
     "forget": EVERYONE,
+    "privacy": EVERYONE,
 }
 
 

@@ -19,6 +19,7 @@ from app.replybot import ReplyBot
 from app.services import Services
 from casework.model import label
 from casework.roles import Role
+from handlers.limits import split_html
 from handlers.needs import KST, local_date
 from handlers.texts import t
 from services import jobs as job_claims
@@ -35,10 +36,11 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, outbox: Outbox) -> None:
     bot = context.bot
     for chat_id, text in outbox:
         try:
-            if isinstance(bot, ReplyBot):
-                await bot.notify_html(chat_id, text)
-            else:
-                await bot.send_message(chat_id, text, parse_mode="HTML")
+            for part in split_html(text):  # a long caseload list must not exceed Telegram's limit
+                if isinstance(bot, ReplyBot):
+                    await bot.notify_html(chat_id, part)
+                else:
+                    await bot.send_message(chat_id, part, parse_mode="HTML")
         except TelegramError:
             log.warning("could not deliver a scheduled message")
 
@@ -107,12 +109,34 @@ def reminder_outbox(services: Services, today: dt.date | None = None) -> Outbox:
         ]
 
 
-def retention_outbox(services: Services) -> Outbox:
-    policy = services.settings.casework()
+def run_retention(services: Services) -> None:
+    """Everything past its retention period (casework.policy.Retention) is anonymised or deleted."""
+    r = services.settings.retention()
     with services.db.session() as s:
-        anonymised = needs_repo.anonymise_closed(s, policy.retention_days)
-        purged = needs_repo.purge_access_log(s, policy.access_log_keep_days)
-    log.info("retention: %d needs anonymised, %d access-log entries purged", anonymised, purged)
+        anonymised = needs_repo.anonymise_closed(s, r.needs_days)
+        gone = needs_repo.purge_personal_data(
+            s,
+            self_check_days=r.self_check_days,
+            household_consultation_days=r.household_consultation_days,
+            visit_days=r.visit_days,
+            draft_hours=r.draft_hours,
+        )
+        purged = needs_repo.purge_access_log(s, r.access_log_days)
+    log.info(
+        "retention: %d needs anonymised, %d self-checks and %d household consultations deleted, "
+        "%d visits anonymised, %d drafts and %d idle chat states dropped, %d access-log entries purged",
+        anonymised,
+        gone.self_checks,
+        gone.household_consultations,
+        gone.visits,
+        gone.drafts,
+        gone.chat_states,
+        purged,
+    )
+
+
+def retention_outbox(services: Services) -> Outbox:
+    run_retention(services)
     return []
 
 
@@ -136,3 +160,5 @@ def schedule(app: Application) -> None:  # type: ignore[type-arg]
     app.job_queue.run_daily(daily_digest, at, name="daily_digest")
     app.job_queue.run_daily(visit_reminders, at, name="visit_reminders")
     app.job_queue.run_daily(retention, dt.time(hour=3, tzinfo=KST), name="retention")
+    # Drafts expire within hours, not at the next 03:00: the same job, hourly, catches them.
+    app.job_queue.run_repeating(retention, interval=dt.timedelta(hours=1), first=60, name="retention_hourly")

@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 from app import consult
 from casework.model import NeedCategory, NeedStatus, Urgency, label
 from casework.privacy import consent_text, masked_notice
+from handlers.access import household_for
 from handlers.callbacks import Action, build
-from handlers.common import actor
+from handlers.common import actor, limit_text, too_long
 from handlers.guard import COORDINATORS, STAFF, may
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.screener import Status
 from services import needs as needs_service
-from services.errors import NotFound
 from storage import district, drafts, repo
 from storage import needs as needs_repo
 from storage.models import Role, User
@@ -72,6 +72,8 @@ def on_need_start(turn: Turn) -> Reply:
         c = repo.get_consultation(turn.session, turn.callback.int_arg(1))
         if c is None or c.chat_id != turn.chat_id:
             return Reply(notice=t("bad_button", turn.lang))
+        if c.household_id is not None and household_for(turn, c.household_id, "need") is None:
+            return Reply(notice=t("staff.not_yours", turn.lang))
         verdicts = consult.verdicts_for(turn.screener, c)
         data["consultation_id"] = c.id
         data["household_id"] = c.household_id
@@ -87,8 +89,17 @@ def on_need_start(turn: Turn) -> Reply:
 
 
 def _draft(turn: Turn) -> dict[str, Any] | None:
-    draft = drafts.get_draft(turn.session, turn.chat_id)
-    return dict(draft.data) if draft is not None and draft.kind == DRAFT else None
+    """The chat's need draft; a household's only while the caller may still see that household
+    (checked at every step: a revoked staff member's draft ends at their next tap)."""
+    ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
+    draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
+    if draft is None or draft.kind != DRAFT:
+        return None
+    data = dict(draft.data)
+    if data.get("household_id") and household_for(turn, int(data["household_id"]), "need") is None:
+        drafts.clear_draft(turn.session, turn.chat_id)
+        return None
+    return data
 
 
 def on_category(turn: Turn) -> Reply:
@@ -123,7 +134,7 @@ def on_urgency(turn: Turn) -> Reply:
         return Reply(notice=t("bad_button", turn.lang))
     data.update(urgency=urgency.value, step="description")
     drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
-    return Reply(edit=Msg(t("need.describe", turn.lang)))
+    return Reply(edit=Msg(t("need.describe", turn.lang, limit=limit_text())))
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
@@ -133,13 +144,26 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
         return None
     step = data.get("step")
     if step == "household":
-        try:
-            household = needs_service.require_household(turn.session, actor(turn), text)
-        except NotFound:
+        code = repo.normalise_household_code(text)
+        found = repo.household_by_code(turn.session, code) if code else None
+        if found is None:
             return Reply(messages=[Msg(escape(t("staff.bad_code", turn.lang)))])
+        household = household_for(turn, found, "need")
+        if household is None:
+            return Reply(messages=[Msg(t("staff.not_yours", turn.lang))])
         return _ask_category(turn, {**data, "household_id": household.id})
+    if step in ("description", "override"):
+        longer = too_long(turn, text)
+        if longer is not None:
+            return longer  # the draft waits for a shorter text; nothing typed is kept
     if step == "description":
-        data.update(description=text, step="consent" if not may(turn.role, STAFF) else "save")
+        # Masked before the draft keeps it: nothing a resident types is stored as typed.
+        masked = turn.mask(text)
+        data.update(
+            description=masked.text,
+            masked=list(masked.found),
+            step="consent" if not may(turn.role, STAFF) else "save",
+        )
         if not may(turn.role, STAFF):
             drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
             rows = [
@@ -152,7 +176,9 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
             return Reply(messages=[Msg(escape(text_), rows)])
         return _save(turn, data)
     if step == "override":
-        return _save(turn, data, override_reason=text)
+        if not may(turn.role, COORDINATORS):  # the role may have changed since the button
+            return Reply(messages=[Msg(t("need.override_only_coordinator", turn.lang))])
+        return _save(turn, data, override_reason=turn.mask(text).text)
     return None
 
 
@@ -200,7 +226,12 @@ def on_relay_consent(turn: Turn) -> Reply:
 
 def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) -> Reply:
     s, settings = turn.session, turn.services.settings
-    household = repo.household_by_id(s, data["household_id"]) if data.get("household_id") else None
+    household = None
+    if data.get("household_id"):
+        household = household_for(turn, int(data["household_id"]), "need")
+        if household is None:  # no longer theirs: the draft goes, nothing is stored
+            drafts.clear_draft(s, turn.chat_id)
+            return Reply(messages=[Msg(t("staff.not_yours", turn.lang))])
     consultation = repo.get_consultation(s, data["consultation_id"]) if data.get("consultation_id") else None
     resident = turn.user if household is None else None
     consent = dt.datetime.fromisoformat(data["consent_at"]) if data.get("consent_at") else None
@@ -231,7 +262,8 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
         review_required=review,
         relay_consent=bool(data.get("relay")),
     )
-    notice = masked_notice(logged.found, turn.lang)
+    found = [*data.get("masked", []), *(k for k in logged.found if k not in data.get("masked", []))]
+    notice = masked_notice(found, turn.lang)
     if logged.need is None:
         drafts.set_draft(s, turn.chat_id, DRAFT, {**data, "step": "duplicate"})
         return _duplicate_reply(turn, logged.duplicates, notice)
@@ -319,16 +351,20 @@ def on_duplicate(turn: Turn) -> Reply:
         if not may(turn.role, COORDINATORS):
             return Reply(notice=t("need.override_only_coordinator", turn.lang))
         drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "override"})
-        return Reply(messages=[Msg(t("need.override_reason", turn.lang))])
+        return Reply(messages=[Msg(t("need.override_reason", turn.lang, limit=limit_text()))])
+    household = None
+    if data.get("household_id"):
+        household = household_for(turn, int(data["household_id"]), "need")
+        if household is None:
+            drafts.clear_draft(turn.session, turn.chat_id)
+            return Reply(notice=t("staff.not_yours", turn.lang))
     # Only a need the draft actually collided with may receive the note: ids are not trusted.
     collided = needs_repo.find_duplicates(
         turn.session,
         category=NeedCategory(data["category"]),
         programs=data.get("programs", []),
-        household=repo.household_by_id(turn.session, data["household_id"])
-        if data.get("household_id")
-        else None,
-        resident=turn.user if not data.get("household_id") else None,
+        household=household,
+        resident=turn.user if household is None else None,
         window_days=turn.services.settings.duplicate_window_days,
     )
     if existing.id not in {d.id for d in collided}:

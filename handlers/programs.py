@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from app import consult
 from handlers import render
+from handlers.access import household_for, viewed
 from handlers.callbacks import Action
+from handlers.limits import clip
 from handlers.route import Reply, Turn
 from handlers.texts import t
 from storage import repo
 from storage.models import ConsultationState
+
+MAX_SEARCH = 200  # a search is a few words; longer text is asked again, not searched
+SHOWN_QUERY = 60  # how much of the query a reply repeats
 
 
 def on_program(turn: Turn) -> Reply:
@@ -20,7 +25,11 @@ def on_program(turn: Turn) -> Reply:
     latest = repo.latest_consultation(turn.session, turn.chat_id)
     verdict = None
     if latest is not None and latest.state == ConsultationState.RESULTS:
-        verdict = consult.verdicts_for(turn.screener, latest).get(pid)
+        household = household_for(turn, latest.household_id, "card") if latest.household_id else None
+        if latest.household_id is None or household is not None:
+            verdict = consult.verdicts_for(turn.screener, latest).get(pid)
+            if household is not None:
+                viewed(turn, household, f"card {pid}")
     return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict)])
 
 
@@ -46,11 +55,9 @@ def search(turn: Turn, query: str) -> Reply:
                 for p in others
             ]
         return Reply(messages=[msg])
-    return Reply(
-        messages=[
-            render.search_results(turn.manual, query, [h.program_id for h in hits[:5]], ambiguous, turn.lang)
-        ]
-    )
+    shown = clip(query, SHOWN_QUERY)
+    found = [h.program_id for h in hits[:5]]
+    return Reply(messages=[render.search_results(turn.manual, shown, found, ambiguous, turn.lang)])
 
 
 ACTION_HANDLERS = {Action.PROGRAM: on_program, Action.DOMAIN: on_domain}

@@ -7,6 +7,7 @@ from html import escape
 from app.consult import Scope
 from casework.allocation import kind_label as alloc_label
 from casework.model import label
+from handlers.access import household_for, viewed
 from handlers.callbacks import Action, build
 from handlers.common import actor
 from handlers.consult import start_consultation
@@ -16,7 +17,6 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.answers import answer_label, show_answer
 from services import needs as needs_service
-from services.errors import NotFound
 from storage import repo
 from storage.models import Consultation, QuestionOutcome
 
@@ -34,15 +34,14 @@ def show_household(turn: Turn, code_text: str) -> Reply:
     code = repo.normalise_household_code(code_text)
     if code is None:
         return Reply(messages=[Msg(t("staff.bad_code", turn.lang))])
-    if repo.household_by_code(turn.session, code) is None:
+    found = repo.household_by_code(turn.session, code)
+    if found is None:
         rows = [[(t("staff.new_household", turn.lang), build(Action.HOUSEHOLD, "new"))]]
         return Reply(messages=[Msg(escape(t("staff.unknown_household", turn.lang, code=code)), rows)])
-    try:
-        view = needs_service.household_view(turn.session, actor(turn), code)
-    except NotFound:
-        # Another official's matched household: not told apart from one that does not exist.
+    household = household_for(turn, found, "history")
+    if household is None:  # another official's matched household: not told apart from an unknown one
         return Reply(messages=[Msg(escape(t("not_found", turn.lang)))])
-    household = view.household
+    view = needs_service.household_view(turn.session, actor(turn), code)  # access-logged there
     lines = [t("staff.household", turn.lang, code=escape(household.code))]
     if view.official_id is not None:
         lines.append(escape(t("household.official", turn.lang, id=view.official_id)))
@@ -127,15 +126,14 @@ def on_household(turn: Turn) -> Reply:
 
 def on_household_start(turn: Turn) -> Reply:
     assert turn.callback is not None
-    household = repo.household_by_id(turn.session, turn.callback.int_arg(0))
-    try:
-        if household is None:
-            raise NotFound("household")
-        needs_service.require_household(turn.session, actor(turn), household.code)
-    except NotFound:
+    household = household_for(turn, turn.callback.int_arg(0), "consult")
+    if household is None:
         return Reply(notice=t("bad_button", turn.lang))
+    reuse = turn.callback.args[1] == "1"
+    if reuse:
+        viewed(turn, household, "reuse")
     # Not a visit: a consultation may be held by phone or at the office. /visit records one.
-    return start_consultation(turn, Scope("all"), household.id, reuse=turn.callback.args[1] == "1")
+    return start_consultation(turn, Scope("all"), household.id, reuse=reuse)
 
 
 def on_household_command(turn: Turn) -> Reply:

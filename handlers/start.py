@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from handlers import admin, coord, needs, network, programs, render, staff
 from handlers import consult as consult_handlers
+from handlers.common import too_long
 from handlers.guard import MENU_ITEMS, STAFF, may, role_of
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
-from knowledge.privacy import contains_pii
 from knowledge.text import Lang
 from storage import drafts, repo, steps
 from storage.models import ConsultationState, Role
@@ -76,8 +76,12 @@ def on_text(turn: Turn) -> Reply:
     """Input a draft waits for (a need, a note, a reason); a typed answer to the pending question;
     a household code from staff; otherwise a search."""
     text = (turn.text or "").strip()
-    notice = [Msg(t("pii.masked", turn.lang))] if contains_pii(text) else []
-    # One probe for any draft; the draft's owners are asked only when there is one.
+    if not text:  # only control characters (a NUL …), removed on the way in
+        return Reply(messages=[Msg(t("empty_text", turn.lang))])
+    masked = turn.mask(text)
+    notice = [Msg(t("pii.masked", turn.lang))] if masked.found else []
+    # One probe for any draft; the draft's owners are asked only when there is one. Drafts mask what
+    # they keep themselves (and say so).
     drafted = (
         (
             needs.on_draft_text(turn, text)
@@ -88,7 +92,6 @@ def on_text(turn: Turn) -> Reply:
         else None
     )
     if drafted is not None:
-        # Needs mask personal numbers themselves and say so; no second notice.
         return drafted
     active = steps.active(turn.session, turn.chat_id)
     if active is not None and active.state == ConsultationState.ASKING and active.current_question:
@@ -96,8 +99,15 @@ def on_text(turn: Turn) -> Reply:
     elif may(turn.role, STAFF) and repo.normalise_household_code(text) is not None:
         reply = staff.show_household(turn, text)
     else:
-        from knowledge.privacy import mask_pii
-
-        reply = programs.search(turn, mask_pii(text).text)
+        longer = too_long(turn, text, programs.MAX_SEARCH)
+        reply = longer or programs.search(turn, masked.text)
     reply.messages[:0] = notice
     return reply
+
+
+def on_unknown_command(turn: Turn) -> Reply:
+    return Reply(messages=[Msg(t("unknown_command", turn.lang)), Msg(t("help", turn.lang))])
+
+
+def on_not_text(turn: Turn) -> Reply:
+    return Reply(messages=[Msg(t("not_text", turn.lang))])

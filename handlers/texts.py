@@ -98,8 +98,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search.head": ("'{query}' 검색 결과예요.", "Results for '{query}'."),
     "search.maybe": ("혹시 이것을 찾으셨나요?", "Did you mean one of these?"),
     "pii.masked": (
-        "개인정보(주민등록번호·전화번호)는 저장하지 않아요. 입력하신 내용에서 가렸어요.",
-        "Personal numbers are never stored; I masked them in what you typed.",
+        "개인정보(주민등록번호·전화번호·계좌번호·이메일·주소)는 저장하지 않아요. 입력하신 내용에서 가렸어요.",
+        "Personal data (registration, phone and account numbers, e-mail, addresses) is never stored; "
+        "I masked it in what you typed.",
     ),
     "staff.ask_household": (
         "어느 가구를 상담할까요? 가구 코드(예: H-0042)를 보내거나 아래에서 골라 주세요. 이름은 쓰지 마세요.",
@@ -141,8 +142,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "need.category": ("어떤 도움이 필요한가요?", "What kind of help is needed?"),
     "need.urgency": ("얼마나 급한가요?", "How urgent is it?"),
     "need.describe": (
-        "필요한 도움을 짧게 적어 주세요. (이름·주민등록번호·전화번호는 적지 마세요)",
-        "Describe the need in a sentence or two (no names, registration or phone numbers).",
+        "필요한 도움을 짧게 적어 주세요 ({limit}자 이내). 이름·주민등록번호·전화번호·주소는 적지 마세요.",
+        "Describe the need in a sentence or two (at most {limit} characters; no names, "
+        "registration or phone numbers, addresses).",
     ),
     "need.consent_yes": ("동의해요", "I agree"),
     "need.consent_no": ("동의하지 않아요", "I do not agree"),
@@ -174,8 +176,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "need.dup_note": ("기존 기록 #{id}에 메모로 남기기", "Add to #{id} as a note"),
     "need.dup_override": ("새로 기록하기 (사유 입력)", "Record anyway (give a reason)"),
     "need.override_reason": (
-        "새로 기록하는 사유를 적어 주세요. 사유는 기록에 남아요.",
-        "Why record it anyway? The reason is kept.",
+        "새로 기록하는 사유를 적어 주세요 ({limit}자 이내). 사유는 기록에 남아요.",
+        "Why record it anyway (at most {limit} characters)? The reason is kept.",
     ),
     "need.override_only_coordinator": (
         "중복 여부는 코디네이터가 판단해요. 기존 기록에 메모로 남겨 주세요.",
@@ -212,8 +214,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "need.history": ("<b>기록</b>", "<b>History</b>"),
     "need.assign": ("👤 배정", "👤 Assign"),
     "need.note": ("✏️ 메모", "✏️ Note"),
-    "need.note_prompt": ("메모를 적어 주세요.", "Type the note."),
-    "need.status_note": ("사유를 적어 주세요. (재개·미해결 종결은 사유가 필요해요)", "Type the reason."),
+    "need.note_prompt": (
+        "메모를 적어 주세요 ({limit}자 이내).",
+        "Type the note (at most {limit} characters).",
+    ),
+    "need.status_note": (
+        "사유를 적어 주세요 ({limit}자 이내). 재개·미해결 종결은 사유가 필요해요.",
+        "Type the reason (at most {limit} characters).",
+    ),
     "need.assign_to": ("누구에게 배정할까요?", "Assign to whom?"),
     "need.assigned": ("#{id}을(를) 배정했어요.", "Need #{id} assigned."),
     "need.assigned_you": (
@@ -227,8 +235,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stats.caption": ("복지 필요 통계 ({date})", "Welfare needs statistics ({date})"),
     "export.usage": ("/export csv 또는 /export xlsx", "/export csv or /export xlsx"),
     "export.reason": (
-        "내보내는 사유를 적어 주세요. (접근 기록에 남아요)",
-        "Why are you exporting? (kept in the access log)",
+        "내보내는 사유를 적어 주세요 ({limit}자 이내, 접근 기록에 남아요).",
+        "Why are you exporting? (at most {limit} characters, kept in the access log)",
     ),
     "export.caption": ("필요 기록 {n}건 (가명 처리)", "{n} needs (pseudonymous)"),
     "invite.usage": (
@@ -253,10 +261,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mydata.head": ("<b>저장된 내 정보</b>", "<b>Your stored data</b>"),
     "mydata.needs": ("도움 요청 {n}건", "{n} requests for help"),
     "mydata.consultations": ("자가진단 {n}회, 답한 질문 {q}개", "{n} self-checks, {q} answers"),
-    "mydata.forget_hint": ("모두 지우려면 /forget", "Send /forget to delete all of it"),
+    "mydata.forget_hint": (
+        "모두 지우려면 /forget · 무엇을 얼마나 보관하는지: /privacy",
+        "Send /forget to delete all of it · what is kept and how long: /privacy",
+    ),
     "forget.confirm": (
-        "자가진단 기록과 직접 남긴 도움 요청을 모두 지울까요? 되돌릴 수 없어요.",
-        "Delete your self-checks and the requests you made? This cannot be undone.",
+        "자가진단 기록, 직접 남긴 도움 요청, 쓰다 만 입력을 모두 지울까요? 되돌릴 수 없어요.",
+        "Delete your self-checks, the requests you made and any unfinished input? This cannot be undone.",
     ),
     "forget.yes": ("모두 지워 주세요", "Delete everything"),
     "forget.no": ("그만둘래요", "Keep it"),
@@ -275,10 +286,46 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>오늘의 필요 현황</b>\n새 기록 {new}건 · 미배정 {unassigned}건 · 기한 지남 {overdue}건",
         "<b>Needs today</b>\n{new} new · {unassigned} unassigned · {overdue} overdue",
     ),
+    "private_only": (
+        "이 도우미는 1:1 대화에서만 답해요. 개인정보를 지키려고 단체 대화방에서는 쓰지 않아요. "
+        "봇과의 개인 대화에서 /start 를 눌러 주세요.",
+        "This assistant answers in private chats only: to protect personal data it is not used in "
+        "groups. Open a private chat with the bot and send /start.",
+    ),
+    "typed.early": (
+        "질문 {n}이(가) 나오기 전에 보내신 답이라 쓰지 않았어요. 위의 질문 {n}에 답해 주세요.",
+        "That message was sent before question {n} appeared, so I did not use it. "
+        "Please answer question {n} above.",
+    ),
+    "typed.unseen": (
+        "확인을 위해 이 질문에 다시 답해 주세요. (보내신 답은 쓰지 않았어요)",
+        "To be sure, please answer this question again (I did not use what you sent).",
+    ),
+    "too_long": (
+        "너무 길어요 ({n}자). {limit}자 이내로 줄여서 다시 보내 주세요. 이미 저장된 내용은 그대로예요.",
+        "That is too long ({n} characters). Please shorten it to {limit} and send it again; "
+        "nothing already saved is lost.",
+    ),
+    "unknown_command": (
+        "모르는 명령이에요. /help 로 쓸 수 있는 명령을 볼 수 있어요.",
+        "I do not know that command. /help lists the ones you can use.",
+    ),
+    "empty_text": ("보내신 글에 읽을 수 있는 내용이 없어요.", "There was nothing readable in that message."),
+    "not_text": (
+        "글로 보내 주세요. 사진·파일·음성 메시지는 읽지도 저장하지도 않아요.",
+        "Please send text: photos, files and voice messages are neither read nor stored.",
+    ),
+    "staff.not_yours": ("이 가구를 볼 권한이 없어요.", "You may not see this household."),
+    "consult.denied": (
+        "이 상담을 이어 갈 권한이 없어요. /start 로 처음 화면으로 가세요.",
+        "You may no longer continue this consultation. Send /start.",
+    ),
     "help": (
-        "/start 처음 화면 · /cancel 상담 멈추기 · /lang 언어 바꾸기\n"
+        "/start 처음 화면 · /cancel 상담 멈추기 · /lang 언어 바꾸기 · /need 도움 요청\n"
+        "/mydata 내 정보 · /forget 내 정보 지우기 · /privacy 개인정보 보관 안내\n"
         "궁금한 제도 이름을 그냥 써 보내면 찾아 드려요 (예: 기초연금, 월세 지원).",
-        "/start home · /cancel stop · /lang switch language\n"
+        "/start home · /cancel stop · /lang switch language · /need ask for help\n"
+        "/mydata your data · /forget delete it · /privacy what is kept and how long\n"
         "Type a programme name to look it up (e.g. basic pension, rent support).",
     ),
 }

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 DISTRICT_TEXTS: dict[str, tuple[str, str]] = {
     "refused.illegal": ("그 상태에서는 할 수 없어요: {detail}", "Not allowed in that state: {detail}"),
+    "refused.review_first": (
+        "센터장 검토가 먼저예요.",
+        "The head of the centre reviews it first.",
+    ),
+    "transition.not_allowed": ("{frm} → {to}", "{frm} → {to}"),
+    "transition.same_status": ("이미 {to} 상태예요", "it is {to} already"),
+    "transition.note_required": ("사유를 적어야 해요", "a reason is needed"),
+    "transition.anonymised": ("익명 처리된 기록이에요", "the record is anonymised"),
     "refused.anonymised": ("보존기간이 지나 익명 처리된 기록이에요.", "This record was anonymised."),
     "refused.not_assignable": (
         "그 사람에게는 배정할 수 없어요.",

@@ -500,7 +500,8 @@ def read_money(text: str) -> Money:
     if not re.search(r"\d|[십백천만억조]", core):
         raise ParseError(Problem.NOT_MONEY, text)
     amount, unit_in_number = _amount(core, text)
-    whole = int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Not quantize(): it raises once the amount has more digits than the context's precision (28).
+    whole = int(amount.to_integral_value(rounding=ROUND_HALF_UP))
     return Money(whole, period, has_unit or unit_in_number)
 
 
@@ -834,7 +835,14 @@ def _not_understood(question: Question, err: ParseError, lang: Lang | str) -> st
 # One answer to one question
 
 
+# No count or amount the manual asks for comes near this (1,000조원); anything above is refused
+# whatever the question's own bounds, so JSON, the database and the engine's arithmetic never see it.
+MAX_VALUE = 10**15
+
+
 def _in_range(question: Question, value: int) -> bool:
+    if not 0 <= value <= MAX_VALUE:
+        return False
     return (question.min is None or value >= question.min) and (question.max is None or value <= question.max)
 
 
@@ -917,7 +925,7 @@ RELATION_WORDS: dict[str, str] = _synonyms(
         "parent": "부모|부모님|어머니|아버지|엄마|아빠|어머님|아버님|mother|father|mom|dad|parent|parents",
         "grandchild": "손자|손녀|손주|손자녀|grandson|granddaughter|grandchild|grandchildren",
         "grandparent": "할머니|할아버지|조부모|grandmother|grandfather|grandma|grandpa|grandparent",
-        "sibling": "형|누나|언니|오빠|동생|형제|자매|남동생|여동생|brother|sister|sibling",
+        "sibling": "형제자매|형제|자매|남매|형|누나|언니|오빠|동생|남동생|여동생|brother|sister|sibling",
         "other": "친구|지인|동거인|룸메이트|friend|roommate|other",
     }
 )
@@ -987,6 +995,9 @@ def parse_members(text: str) -> list[str]:
     return found
 
 
+_PERSON_NUMBER = re.compile(r"\s*(?P<n>[1-9])(?!\d)(?!\s*(?:명|살|세))")
+
+
 def parse_who(text: str, people: list[tuple[str, str]]) -> list[str]:
     """Which of the people listed (handle, relation) a text names: '배우자', '아들', '없음' → handles."""
     folded = _strip_polite(_fold(text))
@@ -1000,6 +1011,11 @@ def parse_who(text: str, people: list[tuple[str, str]]) -> list[str]:
         handles = [h for h, r in people if r == relation and h not in chosen]
         if not handles:
             raise ParseError(Problem.NO_CHOICE, m.group(0))
+        # "자녀 2", as the buttons name them, is that one person.
+        numbered = _PERSON_NUMBER.match(folded, m.end())
+        if numbered is not None and f"{relation}{numbered['n']}" in handles:
+            chosen.append(f"{relation}{numbered['n']}")
+            continue
         # "아들" with two sons listed is ambiguous: name every one, the person corrects it on the buttons.
         chosen.extend(handles)
     if not chosen:

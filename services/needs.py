@@ -228,7 +228,7 @@ def need_detail(s: Session, actor: Actor, need_id: int) -> NeedDetail:
         relay_open=need.relay_consent_at is not None and need.resident_user_id is not None,
     )
     if view == View.FULL and actor.role != Role.STAFF:
-        needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_NEED, f"need={need.id}")
+        needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_NEED, f"need:{need.id}")
     return detail
 
 
@@ -268,7 +268,7 @@ def assign(s: Session, actor: Actor, need_id: int, assignee_id: int) -> tuple[Ne
 def change_status(s: Session, actor: Actor, need_id: int, to: NeedStatus, note: str | None) -> Need:
     need, _ = _acting(s, actor, need_id, Act.STATUS)
     if need.status == NeedStatus.REVIEW:
-        raise Refused("illegal", "review first")
+        raise Refused("review_first")
     try:
         needs_repo.change_status(s, need, to, user_of(s, actor), note, override_role=actor.role)
     except (IllegalTransition, ValueError) as exc:
@@ -330,7 +330,7 @@ def agenda(s: Session, actor: Actor, meeting_on: dt.date, today: dt.date | None 
         raise Denied("agenda")
     today = today or dt.date.today()
     rows = district.meeting_items(s, meeting_on, scoping.office_clause(need_scope(actor)))
-    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_AGENDA, f"meeting={meeting_on:%Y-%m-%d}")
+    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_AGENDA, f"meeting:{meeting_on:%Y-%m-%d}")
     items = []
     for item, need in rows:
         code = (
@@ -407,8 +407,11 @@ class HouseholdView:
     official_id: int | None
 
 
-def household_view(s: Session, actor: Actor, code: str, now: dt.datetime | None = None) -> HouseholdView:
-    """A household's screen: its needs, its last visits and the support it received."""
+def household_view(
+    s: Session, actor: Actor, code: str, now: dt.datetime | None = None, channel: str = "history"
+) -> HouseholdView:
+    """A household's screen: its needs, its last visits and the support it received (access-logged
+    with `channel`: the chat's history, the desk's page)."""
     household = require_household(s, actor, code)
     now = now or utcnow()
     needs = list(
@@ -432,7 +435,9 @@ def household_view(s: Session, actor: Actor, code: str, now: dt.datetime | None 
             .limit(5)
         )
     )
-    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_HOUSEHOLD, f"household={household.id}")
+    needs_repo.record_access(
+        s, user_of(s, actor), AccessAction.VIEW_HOUSEHOLD, f"household:{household.id}", detail=channel
+    )
     return HouseholdView(
         household, [_summary(n, now) for n in needs], visits, allocs, household.assigned_staff_id
     )

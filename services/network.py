@@ -47,7 +47,7 @@ def add_organisation(
         raise Denied("organisations")
     org = district.create_organisation(s, kind, code, name, review)
     who = user_of(s, actor) if actor is not None else None
-    needs_repo.record_access(s, who, AccessAction.ORGANISATION, f"org={org.code}", detail=f"add {kind}")
+    needs_repo.record_access(s, who, AccessAction.ORGANISATION, f"org:{org.code}", detail=f"add {kind}")
     return org
 
 
@@ -59,7 +59,7 @@ def set_review(s: Session, actor: Actor | None, code: str, on: bool) -> Organisa
         raise NotFound(code)
     org.review_required = on
     who = user_of(s, actor) if actor is not None else None
-    needs_repo.record_access(s, who, AccessAction.ORGANISATION, f"org={org.code}", detail=f"review {on}")
+    needs_repo.record_access(s, who, AccessAction.ORGANISATION, f"org:{org.code}", detail=f"review {on}")
     return org
 
 
@@ -118,7 +118,7 @@ def hand_over(s: Session, actor: Actor, code: str, to_user_id: int | None, note:
         s,
         user_of(s, actor),
         AccessAction.HANDOVER,
-        f"household={household.id}",
+        f"household:{household.id}",
         detail=f"→ {to_user_id or '-'}",
     )
     return household
@@ -317,7 +317,7 @@ def allocation_list(
         clause = clause | (Allocation.org_id == actor.org_id)
     rows = district.allocations(s, clause=clause, season=season, limit=limit, offset=offset)
     doubled = district.duplicate_ids(s, [a for a, _ in rows])
-    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_ALLOCATIONS, f"season={season or '-'}")
+    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_ALLOCATIONS, f"season:{season or '-'}")
     return [_line(a, code, a.id in doubled) for a, code in rows]
 
 

@@ -54,7 +54,7 @@ def statistics(
     agg = need_queries.aggregates(
         s, clause, today_start, month_start, visit_clause, per_official=scope.everything
     )
-    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_STATS, f"centre={centre_id or '-'}")
+    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_STATS, f"centre:{centre_id or '-'}")
     by_category = {c: 0 for c in NeedCategory}
     by_status = {st: 0 for st in NeedStatus}
     for (category, status), n in agg.by_category_status.items():

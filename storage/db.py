@@ -83,7 +83,8 @@ class Database:
 
     def __init__(self, url: str | URL, **engine_options: Any) -> None:
         self.url = normalise_url(url)
-        options: dict[str, Any] = {}
+        # Error messages and SQL logging never show bound values: they are answers and typed text.
+        options: dict[str, Any] = {"hide_parameters": True}
         if self.url.get_backend_name() == "postgresql":
             # A webhook process may sit idle long enough for the server or a proxy to drop connections.
             options["pool_pre_ping"] = True

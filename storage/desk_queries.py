@@ -78,7 +78,7 @@ def households_page(
     if not ids:
         return [], total
     visits: dict[int, dt.datetime] = {
-        int(h): at for h, at in s.execute(last.where(Visit.household_id.in_(ids))).all()
+        int(h): at for h, at in s.execute(last.where(Visit.household_id.in_(ids))).all() if h is not None
     }
     counts = {
         int(h or 0): (int(active), int(n))

@@ -242,6 +242,7 @@ class ConsultationResult(Base):
 
 
 # Casework tables live in their own module; importing it here puts them on Base.metadata for everyone.
+from storage import models_chat as models_chat  # noqa: E402
 from storage import models_desk as models_desk  # noqa: E402
 from storage import models_district as models_district  # noqa: E402
 from storage import models_drafts as models_drafts  # noqa: E402

@@ -44,7 +44,8 @@ class Need(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     resident_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # None once anonymised when the resident logged it themself: it pointed at them.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultations.id", ondelete="SET NULL"), index=True
     )
@@ -74,7 +75,7 @@ class Need(Base):
 
     household: Mapped[Household | None] = relationship()
     resident: Mapped[User | None] = relationship(foreign_keys=[resident_user_id])
-    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[NeedEvent]] = relationship(
         back_populates="need", order_by="NeedEvent.id", cascade="all, delete-orphan", passive_deletes=True
@@ -136,12 +137,13 @@ class Visit(Base):
     __tablename__ = "visits"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    # None once anonymised by the retention job: the visit still counts, for nobody in particular.
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     visited_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)  # masked
 
-    household: Mapped[Household] = relationship()
+    household: Mapped[Household | None] = relationship()
 
     def __repr__(self) -> str:
         return f"Visit(household_id={self.household_id}, staff_id={self.staff_id})"

@@ -371,7 +371,14 @@ from storage.people import (  # noqa: E402
     revoke_invitation,
     revoke_staff,
 )
-from storage.retention import MyData, anonymise_closed, forget_resident, my_data  # noqa: E402
+from storage.retention import (  # noqa: E402
+    MyData,
+    Purged,
+    anonymise_closed,
+    forget_resident,
+    my_data,
+    purge_personal_data,
+)
 from storage.visits import DueVisit, households_due_visit, record_visit, staff_due_visits  # noqa: E402
 
 __all__ = [
@@ -386,6 +393,7 @@ __all__ = [
     "MyData",
     "NeedAnonymised",
     "NeedLogged",
+    "Purged",
     "Revoked",
     "StaffSummary",
     "access_log",
@@ -407,6 +415,7 @@ __all__ = [
     "need_history",
     "open_invitations",
     "purge_access_log",
+    "purge_personal_data",
     "record_access",
     "record_visit",
     "redeem_invitation",

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casework.model import (
@@ -14,6 +14,8 @@ from casework.model import (
     AccessAction,
     EventKind,
 )
+from storage import chat as chat_state
+from storage import drafts
 from storage.access import record_access
 from storage.casework_base import (
     _event,
@@ -30,6 +32,7 @@ from storage.models_needs import (
     AccessLog,
     Need,
     NeedEvent,
+    Visit,
 )
 
 
@@ -81,9 +84,24 @@ def my_data(s: Session, user: User) -> MyData:
     return MyData(needs=needs, consultations=len(consultations), questions=questions, answers=answers)
 
 
-def forget_resident(s: Session, user: User, now: dt.datetime | None = None) -> int:
+def _their_needs(user: User) -> Any:
+    # Needs about the user: linked to them as the resident, or logged by them with no household
+    # (a resident's own request whose resident link was lost).
+    return select(Need.id).where(
+        or_(
+            Need.resident_user_id == user.id,
+            and_(Need.created_by_id == user.id, Need.household_id.is_(None), Need.anonymised_at.is_(None)),
+        )
+    )
+
+
+def forget_resident(
+    s: Session, user: User, now: dt.datetime | None = None, chat_id: int | None = None
+) -> int:
     """Delete the user's self-consultations (question logs, results) and the needs they logged about
-    themselves (with events), and their own /mydata access entries. Returns the number of rows removed.
+    themselves (with events), their own /mydata access entries and, with chat_id, the chat's drafts
+    (half-typed input) and what the chat's delivery state says about its last messages. Returns the
+    number of rows removed.
 
     Kept: the user row (Telegram needs it to talk to them at all), needs staff logged for households,
     and a 'forget' access-log entry recording that this happened.
@@ -97,13 +115,16 @@ def forget_resident(s: Session, user: User, now: dt.datetime | None = None) -> i
         delete(Consultation).where(Consultation.id.in_(own)),
     ):
         removed += _rowcount(s.execute(statement.execution_options(synchronize_session="fetch")))
-    their_needs = select(Need.id).where(Need.resident_user_id == user.id)
+    their_needs = [nid for (nid,) in s.execute(_their_needs(user))]
     for statement in (
         delete(NeedEvent).where(NeedEvent.need_id.in_(their_needs)),
         delete(Need).where(Need.id.in_(their_needs)),
         delete(AccessLog).where(AccessLog.actor_id == user.id, AccessLog.action == AccessAction.MYDATA),
     ):
         removed += _rowcount(s.execute(statement.execution_options(synchronize_session="fetch")))
+    if chat_id is not None:
+        removed += drafts.purge_drafts(s, chat_id=chat_id)
+        chat_state.forget(s, chat_id)
     record_access(s, user, AccessAction.FORGET, f"user:{user.id}", detail=f"{removed} rows", now=now)
     return removed
 
@@ -111,8 +132,9 @@ def forget_resident(s: Session, user: User, now: dt.datetime | None = None) -> i
 def anonymise_closed(s: Session, retention_days: int, now: dt.datetime | None = None) -> int:
     """Clear everything pointing at a person from needs closed more than retention_days ago.
 
-    Description, call-back window, household, resident, consultation link, reasons and event notes go;
-    category, urgency, status, programmes, dates and staff ids stay for statistics. Each gets an
+    Description, call-back window, household, resident, consultation link, reasons and event notes go,
+    and for a resident's own need also who logged it and their part in its history (they were the
+    resident); category, urgency, status, programmes, dates and staff ids stay for statistics. Each gets an
     'anonymised' event. Idempotent: already anonymised needs are skipped. Returns how many were done.
     """
     if retention_days < 0:
@@ -128,6 +150,14 @@ def anonymise_closed(s: Session, retention_days: int, now: dt.datetime | None = 
     done = 0
     anonymised: list[int] = []
     for need in s.scalars(query):
+        person = need.resident_user_id
+        if person is not None:
+            # A resident's own request: they logged it and acted in its history; neither stays.
+            if need.created_by_id == person:
+                need.created_by = None
+            for event in need.events:
+                if event.actor_id == person:
+                    event.actor = None
         need.description = None
         need.callback_window = None
         need.household = None
@@ -165,3 +195,52 @@ def _anonymise_attached(s: Session, need_ids: list[int]) -> None:
         s.execute(update(Referral).where(Referral.need_id.in_(chunk)).values(shared={}, report=None))
         s.execute(update(MeetingItem).where(MeetingItem.need_id.in_(chunk)).values(decision=None))
         s.execute(update(Allocation).where(Allocation.need_id.in_(chunk)).values(household_id=None))
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    self_checks: int
+    household_consultations: int
+    visits: int
+    drafts: int
+    chat_states: int
+
+
+def purge_personal_data(
+    s: Session,
+    *,
+    self_check_days: int,
+    household_consultation_days: int,
+    visit_days: int,
+    draft_hours: int,
+    now: dt.datetime | None = None,
+) -> Purged:
+    """The retention job's part beyond needs: consultations untouched for their period are deleted
+    (answers, question log, results); old visits lose their household and note (they still count);
+    drafts older than draft_hours go, and so does the delivery state of chats idle for the
+    self-check period (it holds no text: only counters and the last question's message id)."""
+    now = _now(now)
+    counts = []
+    for own, days in (
+        (Consultation.household_id.is_(None), self_check_days),
+        (Consultation.household_id.is_not(None), household_consultation_days),
+    ):
+        old = select(Consultation.id).where(own, Consultation.updated_at < now - dt.timedelta(days=days))
+        ids = [cid for (cid,) in s.execute(old)]
+        for statement in (
+            delete(QuestionLog).where(QuestionLog.consultation_id.in_(ids)),
+            delete(ConsultationResult).where(ConsultationResult.consultation_id.in_(ids)),
+            update(Need).where(Need.consultation_id.in_(ids)).values(consultation_id=None),
+            delete(Consultation).where(Consultation.id.in_(ids)),
+        ):
+            s.execute(statement.execution_options(synchronize_session="fetch"))
+        counts.append(len(ids))
+    visits = s.execute(
+        update(Visit)
+        .where(Visit.household_id.is_not(None), Visit.visited_at < now - dt.timedelta(days=visit_days))
+        .values(household_id=None, note=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    gone = drafts.purge_drafts(s, dt.timedelta(hours=draft_hours), now=now)
+    idle = chat_state.purge_before(s, now - dt.timedelta(days=self_check_days))
+    return Purged(counts[0], counts[1], _rowcount(visits), gone, idle)

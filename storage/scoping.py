@@ -87,7 +87,7 @@ def household_clause(scope: HouseholdScope) -> ColumnElement[bool]:
     if scope.centre_ids:
         clauses.append(Household.centre_id.in_(sorted(scope.centre_ids)))
     if scope.staff_id is not None:
-        pool = [Household.created_by_id == scope.staff_id, Household.centre_id.is_(None)]
+        pool = [Household.created_by_id == scope.staff_id]
         if scope.pool_centre_id is not None:
             pool.append(Household.centre_id == scope.pool_centre_id)
         clauses += [

@@ -346,7 +346,7 @@ def households(ctx: Ctx) -> Response:
 def household(ctx: Ctx, code: str) -> Response:
     if not ctx.actor.office:
         raise Denied("household")
-    hv = needs_service.household_view(ctx.s, ctx.actor, _code(code))
+    hv = needs_service.household_view(ctx.s, ctx.actor, _code(code), channel="desk")
     orgs = desk_queries.organisations_by_id(ctx.s, OrgKind.CENTRE)
     centre = orgs.get(hv.household.centre_id) if hv.household.centre_id is not None else None
     return ctx.render("household.html", hv=hv, centre_name=f"{centre.code} {centre.name}" if centre else None)

@@ -21,7 +21,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from app import consult
-from app.local_api import LocalBotAPI, LocalRequest
+from app.local_api import LocalBotAPI, LocalRequest, new_message_id
 from app.processor import PerChatUpdateProcessor
 from app.settings import Settings
 from app.telegram_app import build_application, build_services
@@ -36,7 +36,6 @@ from tests.storage.pg import pg_database, pg_unavailable_reason
 App = Application[Any, Any, Any, Any, Any, Any]
 WAIT_S = 30
 _update_ids = itertools.count(1)
-_message_ids = itertools.count(700000)
 
 
 class SharedBotAPI(LocalBotAPI):
@@ -111,7 +110,7 @@ def _user(chat_id: int) -> dict[str, Any]:
 
 def text_update(chat_id: int, text: str) -> dict[str, Any]:
     message: dict[str, Any] = {
-        "message_id": next(_message_ids),
+        "message_id": new_message_id(),  # after every question shown so far, as in a real chat
         "date": int(time.time()),
         "chat": {"id": chat_id, "type": "private"},
         "from": _user(chat_id),

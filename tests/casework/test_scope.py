@@ -125,3 +125,23 @@ def test_nobody_acts_on_what_they_cannot_see() -> None:
         for facts in (NEED_C1, NEED_C2):
             if may(who, act, facts):
                 assert need_scope(who).view(facts) in (View.FULL, View.REFERRED), (role, org, act)
+
+
+@pytest.mark.parametrize(
+    ("role", "household", "allowed"),
+    [
+        (Role.STAFF, HouseholdFacts(assigned_staff_id=10), True),  # their caseload
+        (Role.STAFF, HouseholdFacts(created_by_id=10), True),  # created by them, matched with nobody
+        (Role.STAFF, HouseholdFacts(created_by_id=10, assigned_staff_id=11), False),  # handed over
+        (Role.STAFF, HouseholdFacts(created_by_id=11, assigned_staff_id=11), False),
+        (Role.COORDINATOR, HouseholdFacts(created_by_id=11, assigned_staff_id=11), True),
+        (Role.ADMIN, HouseholdFacts(), True),
+        (Role.RESIDENT, HouseholdFacts(assigned_staff_id=10), False),  # revoked: the role is resident now
+        (Role.REPORTER, HouseholdFacts(assigned_staff_id=10), False),
+    ],
+)
+def test_a_district_without_centres_keeps_caseloads_apart(
+    role: Role, household: HouseholdFacts, allowed: bool
+) -> None:
+    """Issue 15's rule (staff see their own caseload, coordinators all) for people in no organisation."""
+    assert household_scope(actor(role, None)).matches(household) is allowed

@@ -59,7 +59,7 @@ async def test_desk_sends_a_link_and_a_mini_app_button_that_open_the_mounted_des
 ) -> None:
     application, api, services, _ = hook
     desk = create_dashboard(services.settings, services.db)
-    asgi = create_app(application, SECRET, services.db, desk)
+    asgi = create_app(application, SECRET, services.db, dashboard=desk)
     transport = httpx.ASGITransport(app=asgi)
     async with httpx.AsyncClient(transport=transport, base_url="https://desk.example.go.kr") as http:
         for n, who in enumerate((COORD_C1, RESIDENT), start=1):

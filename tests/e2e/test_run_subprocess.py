@@ -28,7 +28,6 @@ def message(text: str) -> dict[str, Any]:
     )
     return {
         "message": {
-            "message_id": int(time.time() * 1000) % 10**9,
             "date": int(time.time()),
             "chat": {"id": CHAT, "type": "private"},
             "from": _user(),

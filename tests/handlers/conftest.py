@@ -112,6 +112,19 @@ async def app_api(services: Services) -> AsyncIterator[tuple[Any, LocalBotAPI]]:
 
 
 @pytest.fixture
+def errors(app_api: tuple[Any, LocalBotAPI]) -> list[BaseException]:
+    """Everything that reached an error handler: a test that expects none asserts it is empty."""
+    app, _ = app_api
+    seen: list[BaseException] = []
+
+    async def spy(update: object, context: Any) -> None:
+        seen.append(context.error)
+
+    app.add_error_handler(spy)
+    return seen
+
+
+@pytest.fixture
 def chat_factory(app_api: tuple[Any, LocalBotAPI], services: Services) -> Callable[..., Chat]:
     app, api = app_api
 

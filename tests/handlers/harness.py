@@ -28,7 +28,7 @@ class Chat:
         self.app, self.api, self.services = app, api, services
         self.chat_id = chat_id
         self.language = language
-        self.updates = Updates(app.bot)
+        self.updates = Updates(app.bot, api)
 
     async def send(self, text: str) -> list[Shown]:
         before = len(self.api.messages(self.chat_id))

@@ -217,9 +217,11 @@ async def test_replies_escape_user_text(chat_factory: Any) -> None:
 async def test_an_answer_costs_a_fixed_handful_of_statements(
     chat_factory: Any, elderly_alone: dict[str, Any], services: Any
 ) -> None:
-    """The hot path by design, not by timing: an answer reads the caller and the consultation (a
-    typed one also looks for a draft) and writes the log row, the next question's row and the
-    consultation row; nothing else (no ORM load of the log), however long the consultation has run."""
+    """The hot path by design, not by timing: an answer reads the chat's delivery state, the caller
+    and the consultation (a typed one also looks for a draft) and writes the log row, the next
+    question's row, the consultation row and the chat's last update (exactly once), then, after
+    sending, which message showed the next question (typed answers are bound to it); nothing else
+    (no ORM load of the log), however long the consultation has run."""
     chat: Chat = chat_factory(520)
     await chat.send("/start")
     await chat.press("자가진단")
@@ -249,7 +251,7 @@ async def test_an_answer_costs_a_fixed_handful_of_statements(
                 await chat.press_data(f"a:{c.id}:{question.id}:{token}")
         finally:
             event.remove(services.db.engine, "before_cursor_execute", count)
-        reads = ["SELECT"] * (3 if typed else 2)
-        assert sorted(sent) == ["INSERT", *reads, "UPDATE", "UPDATE"], (question.id, sent)
+        reads = ["SELECT"] * (4 if typed else 3)
+        assert sorted(sent) == ["INSERT", *reads, *["UPDATE"] * 4], (question.id, sent)
         sent.clear()
     assert kinds == {True, False}  # both a typed answer and a button were measured

@@ -326,7 +326,7 @@ async def test_bugs_of_the_flat_office_stay_fixed(chat_factory: Any, services: S
         needs_repo.change_status(s, logged.need, NeedStatus.RESOLVED, staff_user)
         resolved_id, staff_id = logged.need.id, staff_user.id
     shown = await coord.press_data(f"na:{resolved_id}:{staff_id}")
-    assert "할 수 없어요" in shown[-1].text
+    assert "바꿀 수 없어요: 해결 → 배정" in shown[-1].text
     assert "문제가 생겼어요" not in coord.texts()
     # Need numbers are never handed out twice, even after /forget removed the newest.
     await resident.send("/need")

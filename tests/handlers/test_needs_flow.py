@@ -126,7 +126,9 @@ async def test_duplicate_support_is_warned_and_only_a_coordinator_overrides(
     _role(services, 704, Role.STAFF)
     _role(services, 705, Role.COORDINATOR)
     with services.db.session() as s:
-        repo.create_household(s, "H-0777", None)
+        # On the staff member's caseload: staff see only their own households (casework.scope).
+        household = repo.create_household(s, "H-0777", None)
+        repo.assign_staff(s, household, repo.get_user(s, 704))
 
     async def log(chat: Chat, text: str) -> list[Any]:
         await chat.send("/need")

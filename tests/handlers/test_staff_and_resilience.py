@@ -8,6 +8,7 @@ from typing import Any
 
 from app.services import Services
 from bench import answers_of
+from knowledge.model import QuestionType
 from storage import repo
 from storage.models import Role
 from tests.handlers.harness import Chat, make_app
@@ -181,14 +182,16 @@ async def test_two_chats_interleaved_never_see_each_others_state(
     assert all(young.get(q) == v for q, v in cb.answers.items()), cb.answers
 
 
-async def test_updates_of_one_chat_are_processed_in_order_through_the_update_queue(
+async def test_typed_answers_sent_back_to_back_are_bound_to_the_question_on_screen(
     services: Services, elderly_alone: dict[str, Any]
 ) -> None:
+    """Four answers typed before any reply came: only the first answers the question on screen; the
+    others were typed before the questions they might be meant for appeared, so they answer nothing
+    (issue 15: "2" for one question must never become disability = mild for the next)."""
     from knowledge.questioning import next_question
     from tests.conftest import CONSULT_DATE
     from tests.handlers.harness import typed
 
-    # The answers a person would type for the first four questions, computed with the engine.
     answers: dict[str, Any] = {}
     plan = []
     for _ in range(4):
@@ -204,6 +207,7 @@ async def test_updates_of_one_chat_are_processed_in_order_through_the_update_que
         await app.update_queue.join()
         await chat.press("자가진단")
         await chat.press("전체")
+        before = len(api.messages(608))
         for qid, value in plan:  # sent back to back, without waiting for replies
             await app.update_queue.put(chat.updates.message(608, typed(services.manual, qid, value)))
         await app.update_queue.join()
@@ -211,8 +215,40 @@ async def test_updates_of_one_chat_are_processed_in_order_through_the_update_que
     c = chat.consultation()
     assert c is not None
     with services.db.session() as s:
-        log = [(row.question_id, row.answer) for row in repo.question_log(s, c.id)][:4]
-    assert log == plan
+        log = [(row.question_id, row.answer) for row in repo.question_log(s, c.id) if row.outcome]
+    assert log == plan[:1]
+    replies = [m.text for m in api.messages(608)[before:]]
+    assert "질문 2" in replies[0] and all("나오기 전에 보내신" in r for r in replies[1:]), replies
+    assert len(replies) == 4
+
+
+async def test_updates_of_one_chat_are_processed_in_order_through_the_update_queue(
+    services: Services, elderly_alone: dict[str, Any]
+) -> None:
+    """Taps sent together with "done", without waiting: applied in the order they were sent."""
+    app, api = make_app(services)
+    async with app:
+        await app.start()
+        chat = Chat(app, api, services, 610)
+        await chat.send("/start")
+        await chat.press("자가진단")
+        await chat.press("전체")
+        for _ in range(30):
+            c = chat.consultation()
+            assert c is not None and c.current_question is not None
+            question = services.manual.questions[c.current_question]
+            if question.type == QuestionType.MULTI_CHOICE:
+                break
+            await chat.answer(elderly_alone.get(question.id))
+        assert c is not None
+        chosen = [choice.value for choice in question.choices][:2]
+        mid = chat.last().message_id
+        for data in [f"t:{c.id}:{question.id}:{v}" for v in chosen] + [f"d:{c.id}:{question.id}"]:
+            await app.update_queue.put(chat.updates.callback(610, mid, data))
+        await app.update_queue.join()
+        await app.stop()
+    after = chat.consultation()
+    assert after is not None and after.answers[question.id] == chosen
 
 
 async def test_error_handler_tells_the_user_and_logs_no_answers(
@@ -253,6 +289,24 @@ async def test_quick_check_gives_verdicts_at_once_and_shows_what_it_did_not_unde
     assert c is not None and c.current_question == qid
     assert c.answers["age"] == 72 and c.answers["monthly_rent"] == 250_000
     assert escape(services.manual.questions[qid].text.ko) in shown[-1].text
+
+
+async def test_back_after_a_quick_check_takes_back_a_shorthand_fact(
+    chat_factory: Any, services: Services, errors: list[BaseException]
+) -> None:
+    """"독거" is a fact without a question of its own: "back" raised KeyError('lives_alone')."""
+    _make_staff(services, 612)
+    chat: Chat = chat_factory(612)
+    shown = await chat.send("/check 72세 독거")
+    _, data = next((label, d) for label, d in shown[-1].flat_buttons() if d.startswith("q:"))
+    await chat.press_data(data)
+    c = chat.consultation()
+    assert c is not None and c.answers.get("lives_alone") is True
+    await chat.press_data(f"n:{c.id}:back")
+    after = chat.consultation()
+    assert after is not None and "lives_alone" not in after.answers and after.current_question
+    assert after.current_question in services.manual.questions
+    assert errors == [] and "문제가 생겼어요" not in chat.last().text
 
 
 async def test_quick_check_is_for_staff_only(chat_factory: Any) -> None:

@@ -203,6 +203,8 @@ ACCEPTED = [
     ("members", "혼자 살아요", []),
     ("members", "엄마랑 살아요", ["parent"]),
     ("members", "my wife and two kids", ["spouse", "child", "child"]),
+    ("members", "부모 2명, 형제자매 1명", ["parent", "parent", "sibling"]),  # 형제자매 is one word
+    ("members", "남매 둘", ["sibling", "sibling"]),
 ]
 
 
@@ -224,6 +226,9 @@ def test_who_answers_name_people_listed():
     assert parse_who("남편이요", people) == ["spouse"]
     assert parse_who("아이들", people) == ["child1", "child2"]
     assert parse_who("없어요", people) == []
+    # as the buttons name them: "자녀 2" is the second child, not two children
+    assert parse_who("자녀 2", people) == ["child2"]
+    assert parse_who("자녀2랑 남편", people) == ["child2", "spouse"]
     with pytest.raises(ParseError):
         parse_who("손자", people)  # nobody listed is a grandchild
     assert parse_who_answer("모름", people).dont_know
@@ -630,3 +635,31 @@ def test_synonyms_name_real_questions_and_choices(manual):
             assert question.choice(value) is not None, (qid, word, value)
     for question in manual.questions.values():
         assert question.type == QuestionType.MONEY or question.period == "month"  # period is for money
+
+
+HUGE = [
+    "1234567890123456789012345678원",  # 28 digits: Decimal.quantize raised InvalidOperation here
+    "1234567890123456789012345678",
+    "1234567890123456789012345678만원",
+    "9" * 60 + "억",
+    "1" + "0" * 199,
+]
+
+
+@pytest.mark.parametrize("text", HUGE)
+def test_huge_numbers_are_asked_again_never_raised(manual, text):
+    for question in manual.questions.values():
+        result = parse_answer(question, text)
+        assert not result.ok and result.error, (question.id, text)
+
+
+def test_read_money_keeps_every_digit_of_a_huge_amount():
+    assert read_money("1234567890123456789012345678원").amount == 1234567890123456789012345678
+
+
+def test_numbers_above_the_hard_ceiling_are_refused_without_a_question_bound(manual):
+    unbounded = manual.questions["assets"].model_copy(update={"max": None})
+    assert parse_answer(unbounded, "1000조원").ok  # 10^15: the ceiling itself
+    assert not parse_answer(unbounded, "1001조원").ok
+    ages = manual.questions["age"].model_copy(update={"max": None})
+    assert parse_answer(ages, "999").ok and not parse_answer(ages, "1" + "0" * 16).ok

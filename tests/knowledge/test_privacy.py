@@ -136,3 +136,164 @@ def test_masking_is_idempotent_and_keeps_text_without_numbers():
     assert mask_pii(once) == MaskResult(once, ())
     assert mask_pii("") == MaskResult("", ())
     assert mask_pii("말벗이 필요해요") == MaskResult("말벗이 필요해요", ())
+
+
+# --- forms the first version missed (issue 15) ------------------------------------------------------
+
+from knowledge.privacy import (  # noqa: E402
+    ACCOUNT_TOKEN,
+    ADDRESS_TOKEN,
+    EMAIL_TOKEN,
+    ends_with_rrn_front,
+)
+
+MORE_PHONES = [
+    "82-10-1234-5678",  # the country code without + or 00
+    "82 10 1234 5678",
+    "+82 10 1234 5678",
+    "+82-2-123-4567",
+    "공일공 일이삼사 오육칠팔",  # read out in words
+    "공일공-일이삼사-오육칠팔",
+    "공일공 다시 일이삼사 다시 오육칠팔",
+    "영일영 일이삼사 오육칠팔",
+    "공이 일이삼 사오육칠",
+]
+MORE_RRNS = [
+    "구공공일공일 일이삼사오육칠",
+    "구공공일공일 다시 일이삼사오육칠",
+    "구공공일공일-일이삼사오육칠",
+]
+NAMED_HALVES = [
+    ("주민번호 앞자리 900101 뒷자리 1234567", f"주민번호 앞자리 {RRN_TOKEN} 뒷자리 {RRN_TOKEN}"),
+    ("앞자리는 900101이고 뒷자리는 2234567이에요", f"앞자리는 {RRN_TOKEN}이고 뒷자리는 {RRN_TOKEN}이에요"),
+    ("뒷자리: 1******", f"뒷자리: {RRN_TOKEN}"),
+    ("주민등록번호는 900101", f"주민등록번호는 {RRN_TOKEN}"),
+    ("뒷번호 1234567", f"뒷번호 {RRN_TOKEN}"),
+]
+ACCOUNTS = [
+    ("계좌 110-123-456789", f"계좌 {ACCOUNT_TOKEN}"),
+    ("국민은행 123456-78-901234", f"국민은행 {ACCOUNT_TOKEN}"),
+    ("우리은행 1002823456789", f"우리은행 {ACCOUNT_TOKEN}"),
+    ("농협 302 1234 5678 91", f"농협 {ACCOUNT_TOKEN}"),
+    ("카카오뱅크 3333-01-1234567", f"카카오뱅크 {ACCOUNT_TOKEN}"),
+    ("통장번호는 1234567890입니다", f"통장번호는 {ACCOUNT_TOKEN}입니다"),
+    ("account 123-456-789012", f"account {ACCOUNT_TOKEN}"),
+    ("110-123-456789로 보내 주세요", f"{ACCOUNT_TOKEN}로 보내 주세요"),  # hyphenated: no word needed
+    ("1234-5678-9012-3456", ACCOUNT_TOKEN),  # a card number, as good as an account
+]
+EMAILS = [
+    ("메일 hong.gildong@example.com 으로", f"메일 {EMAIL_TOKEN} 으로"),
+    ("HONG_GD+bokji@mail.co.kr", EMAIL_TOKEN),
+    ("ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", EMAIL_TOKEN),
+]
+ADDRESSES = [
+    ("행복아파트 101동 1203호", f"행복아파트 {ADDRESS_TOKEN}"),
+    ("101동1203호에 살아요", f"{ADDRESS_TOKEN}에 살아요"),
+    ("3동 201호", ADDRESS_TOKEN),
+    ("101-1203호", ADDRESS_TOKEN),
+    ("세종대로 110", ADDRESS_TOKEN),
+    ("서울 종로구 세종대로 110 3층", f"서울 종로구 {ADDRESS_TOKEN} 3층"),
+    ("테헤란로 152에 있어요", f"{ADDRESS_TOKEN}에 있어요"),
+    ("중앙로12번길 34", ADDRESS_TOKEN),
+    ("올림픽로35길 10-2", ADDRESS_TOKEN),
+    ("역삼동 123-45번지", f"역삼동 {ADDRESS_TOKEN}"),
+    ("산 12번지", f"산 {ADDRESS_TOKEN}"),
+]
+AMOUNTS_KEPT = [
+    "1501011234567원",  # looks like 150101-1234567, but money
+    "0101234567원",  # looks like 010-123-4567
+    "01012345678원",
+    "9001011234567 원",
+    "₩9001011234567",
+    "KRW 01012345678",
+    "1501011234567 won",
+    "9001011234567만원",
+    "월세로 25만원",
+    "1인 가구로 3명",
+    "병원으로 2번 갔어요",
+    "그대로 1개",
+    "2호선 3호선",
+    "국민연금 월 50만원",
+    "우리 집 보증금 150000000",  # 우리 is "our", not 우리은행
+    "하나 1234567890",  # 하나 is "one"
+    "공공임대 이사 오일",  # digit syllables in ordinary words
+]
+
+
+@pytest.mark.parametrize("text", MORE_PHONES)
+def test_more_phone_forms_are_masked(text):
+    assert mask_pii(text) == MaskResult(PHONE_TOKEN, ("phone",)), text
+
+
+@pytest.mark.parametrize("text", MORE_RRNS)
+def test_resident_numbers_read_out_in_words_are_masked(text):
+    assert mask_pii(text) == MaskResult(RRN_TOKEN, ("rrn",)), text
+
+
+def test_words_then_a_particle():
+    assert mask_pii("번호는 공일공 일이삼사 오육칠팔이에요").text == f"번호는 {PHONE_TOKEN}이에요"
+
+
+@pytest.mark.parametrize(("text", "masked"), NAMED_HALVES)
+def test_named_halves_of_a_resident_number_are_masked(text, masked):
+    assert mask_pii(text) == MaskResult(masked, ("rrn",))
+
+
+def test_a_resident_number_split_over_two_messages():
+    first, second = "주민번호 알려드릴게요 900101-", "1234567 이에요"
+    assert ends_with_rrn_front(first) and ends_with_rrn_front("900101")
+    assert ends_with_rrn_front("구공공일공일")
+    assert mask_pii(second, after_rrn_front=True) == MaskResult(f"{RRN_TOKEN} 이에요", ("rrn",))
+    assert mask_pii("-1234567", after_rrn_front=True).text == f"-{RRN_TOKEN}"
+    # Without the first half just before, seven digits alone are only a number.
+    assert mask_pii(second) == MaskResult(second, ())
+    assert not ends_with_rrn_front("900100") and not ends_with_rrn_front("2026년 12월")
+    assert not ends_with_rrn_front("9001011")
+
+
+@pytest.mark.parametrize(("text", "masked"), ACCOUNTS)
+def test_bank_accounts_are_masked(text, masked):
+    assert mask_pii(text) == MaskResult(masked, ("account",)), text
+
+
+@pytest.mark.parametrize(("text", "masked"), EMAILS)
+def test_email_addresses_are_masked(text, masked):
+    assert mask_pii(text) == MaskResult(masked, ("email",)), text
+
+
+@pytest.mark.parametrize(("text", "masked"), ADDRESSES)
+def test_street_addresses_are_masked(text, masked):
+    assert mask_pii(text) == MaskResult(masked, ("address",)), text
+
+
+@pytest.mark.parametrize("text", AMOUNTS_KEPT)
+def test_amounts_with_a_unit_and_ordinary_words_are_kept(text):
+    assert mask_pii(text) == MaskResult(text, ()), text
+
+
+def test_separators_still_make_an_identifier_even_before_won():
+    assert mask_pii("900101-1234567원").found == ("rrn",)
+
+
+def test_every_kind_in_one_note_in_a_fixed_order():
+    note = "hong@example.com, 101동 1203호, 계좌 110-123-456789, 010-1234-5678, 900101-1234567, 월 80만원"
+    masked = mask_pii(note)
+    assert masked.found == ("rrn", "phone", "account", "email", "address")
+    assert masked.text.endswith("월 80만원")
+    assert mask_pii(masked.text) == MaskResult(masked.text, ())
+
+
+def test_the_form_count_for_the_report():
+    forms = (
+        len(RRN_FORMATS)
+        + len(PHONE_FORMATS)
+        + len(MORE_PHONES)
+        + len(MORE_RRNS)
+        + len(NAMED_HALVES)
+        + 1
+        + len(ACCOUNTS)
+        + len(EMAILS)
+        + len(ADDRESSES)
+    )
+    assert forms >= 80
+    assert len(KEPT) + len(AMOUNTS_KEPT) >= 40

@@ -20,6 +20,9 @@ CONNECT_TIMEOUT = 2
 
 # Children first, for backends without TRUNCATE ... CASCADE.
 TABLES = (
+    "chat_state",
+    "update_inbox",
+    "chat_drafts",
     "consultation_results",
     "consultation_questions",
     "consultations",
