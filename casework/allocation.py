@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import catalogue
+
 
 class SupportKind(StrEnum):
     PROGRAMME = "programme"  # a programme of the manual: the programme id says which
@@ -25,29 +27,12 @@ class SupportKind(StrEnum):
     OTHER = "other"
 
 
-_KIND_LABELS = {
-    SupportKind.PROGRAMME: ("제도 연계", "Programme"),
-    SupportKind.KIMJANG: ("김장김치", "Kimchi for winter"),
-    SupportKind.HEATING: ("난방유·연탄", "Heating oil, briquettes"),
-    SupportKind.DONATION: ("후원금", "Donation"),
-    SupportKind.FOOD: ("식품·밑반찬", "Food"),
-    SupportKind.GOODS: ("생필품", "Daily goods"),
-    SupportKind.SERVICE: ("돌봄 서비스", "Care service"),
-    SupportKind.OTHER: ("기타", "Other"),
-}
 _SEASON = re.compile(r"^(\d{4})-(winter|spring|summer|autumn)$")
-_SEASON_LABELS = {
-    "winter": ("동절기", "winter"),
-    "spring": ("봄", "spring"),
-    "summer": ("하절기", "summer"),
-    "autumn": ("가을", "autumn"),
-}
 MAX_AMOUNT = 100_000_000  # KRW; a typo with three zeros too many should not pass
 
 
 def kind_label(kind: SupportKind, lang: str = "ko") -> str:
-    ko, en = _KIND_LABELS[SupportKind(kind)]
-    return en if lang == "en" else ko
+    return catalogue.t(f"labels.support.{SupportKind(kind).value}", lang)
 
 
 def season_of(day: dt.date) -> str:
@@ -68,8 +53,8 @@ def season_label(season: str, lang: str = "ko") -> str:
     m = _SEASON.match(season)
     if m is None:
         return season
-    ko, en = _SEASON_LABELS[m.group(2)]
-    return f"{m.group(1)} {en}" if lang == "en" else f"{m.group(1)}년 {ko}"
+    name = catalogue.t(f"labels.season.{m.group(2)}", lang)
+    return f"{m.group(1)} {name}" if lang == "en" else f"{m.group(1)}년 {name}"
 
 
 def valid_season(season: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import catalogue
+
 
 class NeedCategory(StrEnum):
     # The manual's eight domains (ids as in knowledge/manual/domains.yaml) ...
@@ -88,51 +90,16 @@ CLOSED_STATUSES = frozenset({NeedStatus.REFERRED, NeedStatus.RESOLVED, NeedStatu
 # Ends in which the household got (or was sent to) support: another one soon after is duplicate support.
 SUPPORTED_STATUSES = frozenset({NeedStatus.REFERRED, NeedStatus.RESOLVED})
 
-# Keyed by (enum class, member): StrEnum members equal their strings, so NeedStatus.ASSIGNED and
-# EventKind.ASSIGNED would otherwise be one key.
-_LABEL_LIST: list[tuple[StrEnum, tuple[str, str]]] = [
-    (NeedCategory.INCOME, ("소득지원", "Income")),
-    (NeedCategory.DAILY_LIFE, ("일상생활지원", "Daily life")),
-    (NeedCategory.EMPLOYMENT, ("직업지원", "Employment")),
-    (NeedCategory.HOUSING, ("주거지원", "Housing")),
-    (NeedCategory.HEALTH, ("건강지원", "Health")),
-    (NeedCategory.CHILDCARE, ("양육지원", "Childcare")),
-    (NeedCategory.CULTURE, ("문화·스포츠·여행", "Culture, sports, travel")),
-    (NeedCategory.EDUCATION, ("교육지원", "Education")),
-    (NeedCategory.COMPANIONSHIP, ("말벗", "Companionship")),
-    (NeedCategory.SAFETY, ("안전", "Safety")),
-    (NeedCategory.OTHER, ("기타", "Other")),
-    (Urgency.URGENT, ("긴급", "Urgent")),
-    (Urgency.NORMAL, ("보통", "Normal")),
-    (Urgency.LOW, ("낮음", "Low")),
-    (NeedStatus.REVIEW, ("검토 대기", "Awaiting review")),
-    (NeedStatus.OPEN, ("접수", "Open")),
-    (NeedStatus.ASSIGNED, ("배정", "Assigned")),
-    (NeedStatus.IN_PROGRESS, ("처리 중", "In progress")),
-    (NeedStatus.REFERRED, ("연계", "Referred")),
-    (NeedStatus.RESOLVED, ("해결", "Resolved")),
-    (NeedStatus.CLOSED_UNRESOLVED, ("미해결 종결", "Closed unresolved")),
-    (EventKind.CREATED, ("등록", "Logged")),
-    (EventKind.ASSIGNED, ("담당 배정", "Assigned")),
-    (EventKind.UNASSIGNED, ("배정 해제", "Unassigned")),
-    (EventKind.STATUS, ("상태 변경", "Status changed")),
-    (EventKind.NOTE, ("메모", "Note")),
-    (EventKind.REOPENED, ("재개", "Reopened")),
-    (EventKind.DUPLICATE_OVERRIDE, ("중복 지원 승인", "Duplicate support approved")),
-    (EventKind.ANONYMISED, ("익명화", "Anonymised")),
-    (EventKind.REVIEWED, ("센터 검토", "Reviewed")),
-    (EventKind.CONSENT, ("정보 제공 동의", "Consent to share")),
-    (EventKind.REFERRAL, ("기관 연계", "Referral")),
-    (EventKind.MEETING, ("사례회의", "Case meeting")),
-    (EventKind.MESSAGE_OUT, ("주민에게 메시지", "Message to the resident")),
-    (EventKind.MESSAGE_IN, ("주민 답장", "Reply from the resident")),
-    (EventKind.HOUSEHOLD_LINKED, ("가구 연결", "Household linked")),
-    (EventKind.ALLOCATION, ("지원 기록", "Support recorded")),
-]
-_LABELS = {(type(member), member.value): texts for member, texts in _LABEL_LIST}
+# The catalogue's kind for each enum: StrEnum members equal their strings, so NeedStatus.ASSIGNED and
+# EventKind.ASSIGNED need the kind to tell them apart.
+_KINDS: dict[type[StrEnum], str] = {
+    NeedCategory: "category",
+    Urgency: "urgency",
+    NeedStatus: "status",
+    EventKind: "event",
+}
 
 
 def label(value: NeedCategory | Urgency | NeedStatus | EventKind, lang: str = "ko") -> str:
     """The Korean label, or the English one when lang is 'en' (a knowledge.text.Lang works too)."""
-    ko, en = _LABELS[(type(value), value.value)]
-    return en if lang == "en" else ko
+    return catalogue.t(f"labels.{_KINDS[type(value)]}.{value.value}", lang)

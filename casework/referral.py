@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+import catalogue
+
 
 class SharedField(StrEnum):
     # Always shared: the need number, its category and urgency (nothing personal, and the least a
@@ -39,21 +41,11 @@ TRANSITIONS: Mapping[ReferralStatus, frozenset[ReferralStatus]] = {
     ReferralStatus.COMPLETED: frozenset(),
     ReferralStatus.WITHDRAWN: frozenset(),
 }
-_LABELS = {
-    SharedField.DESCRIPTION: ("필요 내용", "the description"),
-    SharedField.PROGRAMS: ("관련 제도", "the programmes"),
-    SharedField.HOUSEHOLD: ("가구 코드", "the household code"),
-    ReferralStatus.PENDING: ("회신 대기", "waiting"),
-    ReferralStatus.ACCEPTED: ("수락", "accepted"),
-    ReferralStatus.DECLINED: ("거절", "declined"),
-    ReferralStatus.COMPLETED: ("완료 회신", "reported done"),
-    ReferralStatus.WITHDRAWN: ("철회", "withdrawn"),
-}
 
 
 def referral_label(value: SharedField | ReferralStatus, lang: str = "ko") -> str:
-    ko, en = _LABELS[value]
-    return en if lang == "en" else ko
+    kind = "shared" if isinstance(value, SharedField) else "referral"
+    return catalogue.t(f"labels.{kind}.{value.value}", lang)
 
 
 class ConsentMissing(ValueError):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import catalogue
+
 
 class Role(StrEnum):
     RESIDENT = "resident"
@@ -40,30 +42,13 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
 # A role that needs an organisation to be useful (a partner user without a partner sees nothing).
 ORG_REQUIRED = frozenset({Role.REPORTER, Role.PARTNER, Role.HEAD})
 
-_ROLE_LABELS = {
-    Role.RESIDENT: ("주민", "resident"),
-    Role.REPORTER: ("명예사회복지공무원", "reporter"),
-    Role.PARTNER: ("협력기관", "partner"),
-    Role.STAFF: ("담당 공무원", "staff"),
-    Role.HEAD: ("센터장·팀장", "head of centre"),
-    Role.COORDINATOR: ("조정 담당", "coordinator"),
-    Role.ADMIN: ("관리자", "admin"),
-}
-_KIND_LABELS = {
-    OrgKind.CENTRE: ("행정복지센터", "centre"),
-    OrgKind.HEADQUARTERS: ("추진본부", "headquarters"),
-    OrgKind.PARTNER: ("협력기관", "partner"),
-}
-
 
 def role_label(role: Role, lang: str = "ko") -> str:
-    ko, en = _ROLE_LABELS[Role(role)]
-    return en if lang == "en" else ko
+    return catalogue.t(f"labels.role.{Role(role).value}", lang)
 
 
 def kind_label(kind: OrgKind, lang: str = "ko") -> str:
-    ko, en = _KIND_LABELS[OrgKind(kind)]
-    return en if lang == "en" else ko
+    return catalogue.t(f"labels.org_kind.{OrgKind(kind).value}", lang)
 
 
 def may_belong(role: Role, kind: OrgKind | None) -> bool:

@@ -11,6 +11,7 @@ from handlers.callbacks import Action
 from handlers.errors import on_error
 from handlers.guard import COMMANDS, EVERYONE
 from handlers.route import Reply, Turn, route
+from handlers.texts import t
 
 CALLBACKS = {
     Action.MENU: start.on_menu,
@@ -59,28 +60,8 @@ COMMAND_HANDLERS = {
     "privacy": admin.on_privacy_command,
 }
 
-MENU_COMMANDS = {
-    "ko": [
-        ("start", "처음 화면"),
-        ("help", "도움말"),
-        ("lang", "English"),
-        ("cancel", "상담 멈추기"),
-        ("need", "도움 요청 기록"),
-        ("mydata", "내 정보 보기"),
-        ("forget", "내 정보 지우기"),
-        ("privacy", "개인정보 보관 안내"),
-    ],
-    "en": [
-        ("start", "Home"),
-        ("help", "Help"),
-        ("lang", "한국어"),
-        ("cancel", "Stop the consultation"),
-        ("need", "Record a need"),
-        ("mydata", "My data"),
-        ("forget", "Delete my data"),
-        ("privacy", "What is kept, how long"),
-    ],
-}
+# The commands Telegram lists in its menu, in this order; their descriptions are command.<name>.
+MENU_COMMANDS = ("start", "help", "lang", "cancel", "need", "mydata", "forget", "privacy")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -99,7 +80,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
-    for lang, commands in MENU_COMMANDS.items():
+    for lang in ("ko", "en"):
         await app.bot.set_my_commands(
-            [BotCommand(c, d) for c, d in commands], language_code=None if lang == "ko" else lang
+            [BotCommand(c, t(f"command.{c}", lang)) for c in MENU_COMMANDS],
+            language_code=None if lang == "ko" else lang,
         )

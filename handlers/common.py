@@ -11,7 +11,7 @@ from handlers import render
 from handlers.access import may_use
 from handlers.render import Msg
 from handlers.route import Reply, Turn
-from handlers.texts import TEXTS, t
+from handlers.texts import has, t
 from services.errors import Refused
 from storage import steps
 from storage.chat import RESULTS_SEQ
@@ -59,7 +59,7 @@ def refused(turn: Turn, exc: Exception) -> str:
         return t("need.illegal", turn.lang, why=why)
     if isinstance(exc, Refused):
         key = f"refused.{exc.reason}"
-        return t(key, turn.lang, detail=exc.detail) if key in TEXTS else t("not_found", turn.lang)
+        return t(key, turn.lang, detail=exc.detail) if has(key) else t("not_found", turn.lang)
     return t("not_found", turn.lang)
 
 

@@ -294,7 +294,7 @@ async def test_quick_check_gives_verdicts_at_once_and_shows_what_it_did_not_unde
 async def test_back_after_a_quick_check_takes_back_a_shorthand_fact(
     chat_factory: Any, services: Services, errors: list[BaseException]
 ) -> None:
-    """"독거" is a fact without a question of its own: "back" raised KeyError('lives_alone')."""
+    """ "독거" is a fact without a question of its own: "back" raised KeyError('lives_alone')."""
     _make_staff(services, 612)
     chat: Chat = chat_factory(612)
     shown = await chat.send("/check 72세 독거")
