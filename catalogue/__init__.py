@@ -1,10 +1,11 @@
 """Every fixed word the product shows, Korean first and English second, in one catalogue.
 
-The catalogue is the YAML files next to this module: `chat.yaml` (the bot; keys as written),
-`desk.yaml` (the web desk; read as `desk.<key>`) and `labels.yaml` (names of the casework domain's
-values; read as `labels.<kind>.<value>`). Each key has `ko` and `en`; both carry the same `{name}`
-placeholders and HTML tags (checked by tests/test_catalogue.py). Manual content (programmes,
-questions, reasons) has its own translations in the manual.
+The catalogue is the YAML files next to this module: `chat.yaml` and `chat_*.yaml` (the bot, one
+file per area; keys as written), `desk.yaml` (the web desk; read as `desk.<key>`) and `labels.yaml`
+(names of the casework domain's values; read as `labels.<kind>.<value>`). A key defined twice, in
+one file or in two, stops the process with both places. Each key has `ko` and `en`; both carry
+the same `{name}` placeholders and HTML tags (checked by tests/test_catalogue.py). Manual content
+(programmes, questions, reasons) has its own translations in the manual.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
-FILES = {"chat.yaml": "", "desk.yaml": "desk.", "labels.yaml": "labels."}
+PREFIXES = {"desk.yaml": "desk.", "labels.yaml": "labels."}  # chat*.yaml: no prefix
 LANGS = ("ko", "en")
 
 
@@ -68,8 +69,15 @@ def _read(path: Path, prefix: str) -> dict[str, tuple[str, str]]:
 def entries() -> dict[str, tuple[str, str]]:
     """Every key, read once per process."""
     found: dict[str, tuple[str, str]] = {}
-    for name, prefix in FILES.items():
-        found.update(_read(HERE / name, prefix))
+    where: dict[str, str] = {}
+    for path in sorted(HERE.glob("*.yaml")):
+        prefix = PREFIXES.get(path.name, "")
+        if not prefix and not path.name.startswith("chat"):
+            raise CatalogueError(f"{path}: a catalogue file is chat*.yaml, desk.yaml or labels.yaml")
+        for key, texts in _read(path, prefix).items():
+            if key in found:
+                raise CatalogueError(f"{path}: '{key}' is already in {where[key]}")
+            found[key], where[key] = texts, path.name
     return found
 
 

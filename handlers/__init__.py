@@ -9,7 +9,8 @@ from handlers import admin, consult, coord, desk, jobs, needs, network, programs
 from handlers import route as route_module
 from handlers.callbacks import Action
 from handlers.errors import on_error
-from handlers.guard import COMMANDS, EVERYONE
+from handlers.groups import EVERYONE
+from handlers.guard import COMMANDS
 from handlers.route import Reply, Turn, route
 from handlers.texts import t
 

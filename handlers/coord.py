@@ -17,7 +17,8 @@ from casework.stats import format_stats
 from casework.workflow import needs_note
 from handlers.callbacks import Action, build
 from handlers.common import actor, limit_text, refused, too_long
-from handlers.guard import COORDINATORS, may
+from handlers.groups import COORDINATORS
+from handlers.guard import may
 from handlers.needs import KST, local_date
 from handlers.render import Keyboard, Msg, split
 from handlers.route import Reply, Turn

@@ -19,7 +19,8 @@ from casework.privacy import consent_text, masked_notice
 from handlers.access import household_for
 from handlers.callbacks import Action, build
 from handlers.common import actor, limit_text, too_long
-from handlers.guard import COORDINATORS, STAFF, may
+from handlers.groups import COORDINATORS, STAFF
+from handlers.guard import may
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t

@@ -5,7 +5,8 @@ from __future__ import annotations
 from handlers import admin, coord, needs, network, programs, render, staff
 from handlers import consult as consult_handlers
 from handlers.common import too_long
-from handlers.guard import MENU_ITEMS, STAFF, may, role_of
+from handlers.groups import STAFF
+from handlers.guard import MENU_ITEMS, may, role_of
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
