@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.models import Channel
 
 if TYPE_CHECKING:
-    from knowledge.search import SearchIndex
+    from knowledge.finder import Finder
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Services:
     settings: Settings
     manual: Manual
     db: Database
-    index: SearchIndex
+    finder: Finder  # search: words and meaning (knowledge/finder.py)
     channel: Channel = Channel.TELEGRAM
     # Compiled once from the manual: every screening and question of every chat goes through it.
     screener: Screener = field(init=False)

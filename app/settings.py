@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     local_manual_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     default_language: Lang = Lang.KO
     reuse_max_age_days: int = Field(default=90, ge=0)
-    search_cutoff: float | None = Field(default=None, ge=0, le=100)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"

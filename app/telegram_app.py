@@ -15,9 +15,9 @@ from app.replybot import build_bot
 from app.services import Services
 from app.settings import Settings
 from handlers import register, set_commands
+from knowledge.finder import Finder
 from knowledge.loader import load_manual
 from knowledge.manual import DEFAULT_DIR
-from knowledge.search import SearchIndex
 from storage.db import Database
 from storage.models import Channel
 
@@ -34,7 +34,7 @@ def build_services(
     manual, _ = load_manual(settings.manual_dir or DEFAULT_DIR, settings.local_manual_dirs)
     database = db or Database(settings.database_url)
     database.upgrade()
-    return Services(settings, manual, database, SearchIndex.build(manual), channel)
+    return Services(settings, manual, database, Finder.build(manual), channel)
 
 
 def freeze_startup_heap() -> None:

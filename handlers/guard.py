@@ -24,6 +24,7 @@ MENU_ITEMS: dict[str, frozenset[Role]] = {
     "browse": EVERYONE,
     "lang": EVERYONE,
     "resume": EVERYONE,
+    "person": EVERYONE,
     "records": STAFF,
 }
 COMMANDS: dict[str, frozenset[Role]] = {

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from app import consult
-from handlers import render
+from handlers import person, render
 from handlers.access import household_for, viewed
-from handlers.callbacks import Action
+from handlers.callbacks import Action, build
 from handlers.limits import clip
+from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from knowledge.finder import SuggestionKind
 from storage import repo
 from storage.models import ConsultationState
 
@@ -42,22 +46,32 @@ def on_domain(turn: Turn) -> Reply:
 
 
 def search(turn: Turn, query: str) -> Reply:
-    index = turn.services.index
-    hits = index.search(query, limit=5, cutoff=turn.services.settings.search_cutoff)
-    ambiguous = bool(hits) and index.is_ambiguous(hits)
-    if hits and not ambiguous:
-        best = turn.manual.programs[hits[0].program_id]
-        others = [h.program_id for h in hits[1:4]]
-        msg = render.card(turn.manual, best, turn.lang)
-        if others:
-            msg.keyboard += [
-                [(turn.manual.programs[p].name.get(turn.lang), render.build(Action.PROGRAM, p))]
-                for p in others
-            ]
+    """Words and meaning together (knowledge.finder): the programme when it is clearly the one, else
+    one question (which of a few, or which area), and always a way to a person."""
+    found = turn.services.finder.find(query, limit=4)
+    if found.confident:
+        best, *others = [h.program_id for h in found.results]
+        msg = render.card(turn.manual, turn.manual.programs[best], turn.lang)
+        msg.keyboard += [[_program_button(turn, p)] for p in others[:3]]
         return Reply(messages=[msg])
-    shown = clip(query, SHOWN_QUERY)
-    found = [h.program_id for h in hits[:5]]
-    return Reply(messages=[render.search_results(turn.manual, shown, found, ambiguous, turn.lang)])
+    suggestion = found.suggestion
+    if suggestion is None or suggestion.kind == SuggestionKind.HUMAN:
+        return Reply(messages=[person.ways(turn.lang)])
+    shown = escape(clip(query, SHOWN_QUERY))
+    key = "search.choose" if suggestion.kind == SuggestionKind.CHOOSE else "search.domains"
+    rows: Keyboard = [[_program_button(turn, p)] for p in suggestion.programs]
+    rows += [[_domain_button(turn, d)] for d in suggestion.domains]
+    rows.append([person.button(turn.lang)])
+    return Reply(messages=[Msg(t(key, turn.lang, query=shown), rows)])
+
+
+def _program_button(turn: Turn, pid: str) -> tuple[str, str]:
+    return (turn.manual.programs[pid].name.get(turn.lang), build(Action.PROGRAM, pid))
+
+
+def _domain_button(turn: Turn, domain: str) -> tuple[str, str]:
+    name = turn.manual.domains[domain].name.get(turn.lang)
+    return (t("search.domain_button", turn.lang, name=name), build(Action.DOMAIN, domain))
 
 
 ACTION_HANDLERS = {Action.PROGRAM: on_program, Action.DOMAIN: on_domain}

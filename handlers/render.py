@@ -298,17 +298,6 @@ def browse_list(manual: Manual, domain: str, lang: Lang) -> Msg:
     return Msg(t("browse.list", lang, domain=escape(name)), rows)
 
 
-def search_results(manual: Manual, query: str, program_ids: list[str], ambiguous: bool, lang: Lang) -> Msg:
-    if not program_ids:
-        return Msg(
-            escape(t("search.none", lang, query=query)),
-            [[(t("menu.browse", lang), build(Action.MENU, "browse"))]],
-        )
-    head = t("search.maybe", lang) if ambiguous else t("search.head", lang, query=query)
-    rows = [[(manual.programs[p].name.get(lang), build(Action.PROGRAM, p))] for p in program_ids]
-    return Msg(escape(head), rows)
-
-
 def scope_label(manual: Manual, scope: Scope, lang: Lang) -> str:
     if scope.kind == "domain" and scope.value in manual.domains:
         return manual.domains[scope.value].name.get(lang)

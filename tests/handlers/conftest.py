@@ -13,8 +13,8 @@ from app.services import Services
 from app.settings import Settings
 from app.telegram_app import build_services
 from bench import answers_of
+from knowledge.finder import Finder
 from knowledge.manual import Manual
-from knowledge.search import SearchIndex
 from storage.db import Database
 from storage.models import Channel
 from tests.handlers.harness import Chat, make_app
@@ -96,11 +96,17 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def finder(manual: Manual) -> Finder:
+    """Words and meaning, as the bot searches; built once (the encoder embeds every programme text)."""
+    return Finder.build(manual)
+
+
 @pytest.fixture
-def services(settings: Settings, manual: Manual) -> Iterator[Services]:
+def services(settings: Settings, manual: Manual, finder: Finder) -> Iterator[Services]:
     db = Database(settings.database_url)
     db.upgrade()
-    yield Services(settings, manual, db, SearchIndex.build(manual), Channel.TELEGRAM)
+    yield Services(settings, manual, db, finder, Channel.TELEGRAM)
     db.dispose()
 
 

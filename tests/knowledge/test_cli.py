@@ -71,7 +71,7 @@ YOUNG_TENANT: dict[str, Any] = {
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No .env, MANUAL_DIR or LOCAL_MANUAL_DIRS from the developer's machine may change the results."""
-    for name in ("MANUAL_DIR", "LOCAL_MANUAL_DIRS", "SEARCH_CUTOFF"):
+    for name in ("MANUAL_DIR", "LOCAL_MANUAL_DIRS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
