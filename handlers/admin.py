@@ -16,6 +16,7 @@ from services import needs as needs_service
 from services import network
 from services.errors import Denied, NotFound, Refused
 from storage import needs as needs_repo
+from storage import repo
 from storage.models import Role
 from storage.models_district import Organisation
 
@@ -144,11 +145,17 @@ def on_visit_command(turn: Turn) -> Reply:
     """/visit H-0042 [note]: the note is kept (masked) with the visit."""
     if not turn.args:
         return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
+    code = repo.normalise_household_code(turn.args[0])
+    if code is None:
+        return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
     note = " ".join(turn.args[1:]).strip() or None
     try:
-        visit = needs_service.record_visit(turn.session, actor(turn), turn.args[0], note)
+        visit = needs_service.record_visit(turn.session, actor(turn), code, note)
     except (NotFound, Denied):
-        return Reply(messages=[Msg(escape(t("visit.usage", turn.lang)))])
+        if repo.household_by_code(turn.session, code) is None:
+            return Reply(messages=[Msg(escape(t("household.unknown", turn.lang, code=code)))])
+        why = f"{code}: {t('not_found', turn.lang)}"
+        return Reply(messages=[Msg(escape(why))])
     except ValueError as exc:
         return Reply(messages=[Msg(escape(t("need.illegal", turn.lang, why=str(exc))))])
     code = visit.household.code if visit.household is not None else turn.args[0]

@@ -130,7 +130,7 @@ def on_nav(turn: Turn) -> Reply:
         return start_consultation(turn, consult.scope_of(c), c.household_id)  # access checked above
     if c.state != ConsultationState.ASKING or c.current_question is None:
         return step_reply(turn, Stale(None))
-    if what in ("skip", "back") and not _pressed_on_current(turn, c):
+    if what in ("skip", "back", "help", "pop") and not _pressed_on_current(turn, c):
         return step_reply(turn, Stale(c))  # a second tap, or a button under an earlier question
     if what == "help":
         return Reply(messages=[render.question_help(turn.manual.questions[c.current_question], turn.lang)])
@@ -148,8 +148,8 @@ def on_nav(turn: Turn) -> Reply:
 def _pressed_on_current(turn: Turn, c: ConsultationRow) -> bool:
     """The button was under the question on screen (its message, or a later one showing it again).
 
-    "Skip" and "back" name only the consultation, not the question: a second tap on them (the bot
-    was slow) must not skip or undo the next question too.
+    "Skip", "back", "help" and "pop" name only the consultation, not the question: a tap under an
+    earlier question (or a second tap while the bot was slow) must not act on the next question.
     """
     if turn.pressed_message_id is None:
         return True

@@ -39,9 +39,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user = update.effective_user
     lang = Lang.parse(user.language_code if user else None)
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:  # stop the button's spinner; it may have been answered before the failure
             await update.callback_query.answer()
+        except Exception:
+            log.info("the failed update's button was answered already")
+    try:
         await context.bot.send_message(update.effective_chat.id, t("error", lang))
     except Exception:  # the Bot API itself may be what failed; nothing more to do
         log.warning("could not tell the user about the error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.settings import Settings
+from casework.roles import role_label
 from handlers.callbacks import BUTTONS, Action
 from handlers.groups import (
     ADMIN,
@@ -13,6 +14,7 @@ from handlers.groups import (
     STAFF,
     SUPPORT,
 )
+from handlers.texts import t
 from storage.models import Role, User
 from storage.repo import Caller
 
@@ -67,3 +69,13 @@ def role_of(user: User | Caller, settings: Settings) -> Role:
 
 def may(role: Role, allowed: frozenset[Role]) -> bool:
     return role in allowed
+
+
+def refusal(allowed: frozenset[Role], lang: str) -> str:
+    """Who may use it, in words: "registered staff" when every office may, else the roles by name
+    (an admin may always, and is named only when nobody else may)."""
+    if allowed >= STAFF:
+        return t("denied", lang)
+    named: list[Role] = [r for r in Role if r in allowed and r != Role.ADMIN] or [Role.ADMIN]
+    joiner = ", " if lang == "en" else "·"
+    return t("denied.for", lang, roles=joiner.join(role_label(r, lang) for r in named))

@@ -146,9 +146,11 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
     step = data.get("step")
     if step == "household":
         code = repo.normalise_household_code(text)
-        found = repo.household_by_code(turn.session, code) if code else None
-        if found is None:
+        if code is None:
             return Reply(messages=[Msg(escape(t("staff.bad_code", turn.lang)))])
+        found = repo.household_by_code(turn.session, code)
+        if found is None:
+            return Reply(messages=[Msg(escape(t("household.unknown", turn.lang, code=code)))])
         household = household_for(turn, found, "need")
         if household is None:
             return Reply(messages=[Msg(t("staff.not_yours", turn.lang))])

@@ -34,7 +34,7 @@ from app.replybot import ReplyBot
 from app.services import Services
 from casework.scope import Actor
 from handlers.callbacks import BadCallback, Callback, parse
-from handlers.guard import ACTIONS, may, role_of
+from handlers.guard import ACTIONS, may, refusal, role_of
 from handlers.limits import CAPTION_LIMIT, NOTICE_LIMIT, TEXT_LIMIT, clip, split_html
 from handlers.render import Keyboard, Msg
 from handlers.texts import t
@@ -182,7 +182,9 @@ def _decide(
         )
         if not may(role, allowed):
             log.info("denied %s for role %s", decide.__name__, role.value)
-            reply = Reply(notice=t("denied", lang), messages=[] if callback else [Msg(t("denied", lang))])
+            refused = refusal(allowed, lang)
+            # A button gets the alert; a command one message (the notice would be a second one).
+            reply = Reply(notice=refused) if callback else Reply(messages=[Msg(refused)])
         else:
             reply = decide(turn)
         # Whether the last text ended like a resident number's first half; a button between the two

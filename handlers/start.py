@@ -49,9 +49,14 @@ def on_lang(turn: Turn) -> Reply:
 
 
 def on_cancel(turn: Turn) -> Reply:
-    if not steps.cancel_asking(turn.session, turn.chat_id):
-        return Reply(messages=[Msg(t("nothing_to_cancel", turn.lang))])
-    return Reply(messages=[Msg(t("cancelled", turn.lang))])
+    """Stops what is in progress: a text being written (a need, a note …) and a consultation."""
+    stopped = []
+    if drafts.get_draft(turn.session, turn.chat_id) is not None:
+        drafts.clear_draft(turn.session, turn.chat_id)
+        stopped.append(Msg(t("cancelled.draft", turn.lang)))
+    if steps.cancel_asking(turn.session, turn.chat_id):
+        stopped.append(Msg(t("cancelled", turn.lang)))
+    return Reply(messages=stopped or [Msg(t("nothing_to_cancel", turn.lang))])
 
 
 def on_menu(turn: Turn) -> Reply:

@@ -78,7 +78,7 @@ CALLBACKS: dict[str, set[Role]] = {
     "sr:1": ADMIN_ONLY,
 }
 IDS = {R: 801, S: 802, C: 803, A: 804, H: 805, P: 806, RP: 807}
-DENIED = "담당 공무원만"
+DENIED = "이 기능은"  # "이 기능은 … 만 쓸 수 있어요": the refusal, naming who may
 
 
 @pytest.fixture

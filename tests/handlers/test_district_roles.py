@@ -245,7 +245,7 @@ async def test_every_role_does_its_job(
     assert any(c.method == "sendPhoto" for c in hq.api.calls)
     assert "담당자별 후속 조치" in hq.texts()
     shown = await staff.send("/stats")
-    assert "담당 공무원만" in shown[-1].text
+    assert "센터장·팀장·조정 담당만" in shown[-1].text  # who may, by name
     shown = await hq.send("/needs")
     assert any(f"#{report.id}" in label for label, _ in shown[-1].flat_buttons())
 
