@@ -9,12 +9,15 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from casework import flows
 from casework.chart import render_chart
+from casework.flows import END
 from casework.model import NeedStatus, Urgency, label
 from casework.referral import referral_label
 from casework.scope import Act, View, may_export, stats_scope
 from casework.stats import format_stats
 from casework.workflow import needs_note
+from handlers import drafting
 from handlers.callbacks import Action, build
 from handlers.common import actor, limit_text, refused, too_long
 from handlers.groups import COORDINATORS
@@ -27,12 +30,12 @@ from services import needs as needs_service
 from services import reports
 from services.errors import Denied, NotFound, Refused
 from services.needs import NeedDetail, NeedSummary
-from storage import drafts
 
 PAGE = 8
 FILTERS = ("open", "unassigned", "overdue", "urgent", "mine", "review", "reports", "closed")
 URGENCY_MARK = {Urgency.URGENT: "🔴", Urgency.NORMAL: "🟡", Urgency.LOW: "⚪"}
-NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT, REVIEW_DRAFT = "need_note", "need_status", "export", "need_review"
+# The drafts a need's card starts: one typed text each (casework.flows).
+TEXT_FLOWS = (flows.NEED_NOTE, flows.NEED_STATUS, flows.EXPORT, flows.NEED_REVIEW)
 SERVICE_ERRORS = (Denied, NotFound, Refused)
 
 
@@ -239,7 +242,7 @@ def on_status(turn: Turn) -> Reply:
     if to not in detail.status_targets:
         return Reply(notice=t("need.illegal", turn.lang, why=label(to, turn.lang)))
     if needs_note(detail.need.status, to):
-        drafts.set_draft(turn.session, turn.chat_id, STATUS_DRAFT, {"need_id": need_id, "to": to.value})
+        drafting.begin(turn, flows.NEED_STATUS, {"need_id": need_id, "to": to.value})
         return Reply(messages=[Msg(t("need.status_note", turn.lang, limit=limit_text()))])
     return _change(turn, need_id, to, None)
 
@@ -261,7 +264,7 @@ def on_review(turn: Turn) -> Reply:
     assert turn.callback is not None
     need_id, answer = turn.callback.int_arg(0), turn.callback.args[1]
     if answer == "no":
-        drafts.set_draft(turn.session, turn.chat_id, REVIEW_DRAFT, {"need_id": need_id})
+        drafting.begin(turn, flows.NEED_REVIEW, {"need_id": need_id})
         return Reply(messages=[Msg(t("need.review_reason", turn.lang))])
     return _review(turn, need_id, True, None)
 
@@ -284,7 +287,7 @@ def on_note(turn: Turn) -> Reply:
         return Reply(notice=t("need.not_yours", turn.lang))
     if Act.NOTE not in detail.acts:
         return Reply(notice=t("need.not_yours", turn.lang))
-    drafts.set_draft(turn.session, turn.chat_id, NOTE_DRAFT, {"need_id": need_id})
+    drafting.begin(turn, flows.NEED_NOTE, {"need_id": need_id})
     return Reply(messages=[Msg(t("need.note_prompt", turn.lang, limit=limit_text()))])
 
 
@@ -294,24 +297,23 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
     The caller's role and the need are checked again here, when the text arrives: a role revoked
     since the button was pressed ends the draft.
     """
-    ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
-    draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
-    if draft is None or draft.kind not in (NOTE_DRAFT, STATUS_DRAFT, EXPORT_DRAFT, REVIEW_DRAFT):
+    found = drafting.current(turn)
+    if found is None or found[0] not in TEXT_FLOWS:
         return None
     longer = too_long(turn, text)
     if longer is not None:
         return longer  # the draft waits for a shorter text
-    data = dict(draft.data)
-    drafts.clear_draft(turn.session, turn.chat_id)
+    flow, data = found
+    drafting.go(turn, flow, data, END)
     text = turn.mask(text).text
-    if draft.kind == EXPORT_DRAFT:
+    if flow is flows.EXPORT:
         if not may(turn.role, COORDINATORS):
             return Reply(messages=[Msg(t("denied", turn.lang))])
         return _export(turn, str(data.get("format", "csv")), text)
     need_id = int(data.get("need_id", 0))
-    if draft.kind == REVIEW_DRAFT:
+    if flow is flows.NEED_REVIEW:
         return _review(turn, need_id, False, text)
-    if draft.kind == NOTE_DRAFT:
+    if flow is flows.NEED_NOTE:
         try:
             needs_service.add_note(turn.session, actor(turn), need_id, text)
         except SERVICE_ERRORS as exc:
@@ -345,7 +347,7 @@ def on_export_command(turn: Turn) -> Reply:
     fmt = turn.args[0].lower() if turn.args else ""
     if fmt not in ("csv", "xlsx"):
         return Reply(messages=[Msg(escape(t("export.usage", turn.lang)))])
-    drafts.set_draft(turn.session, turn.chat_id, EXPORT_DRAFT, {"format": fmt})
+    drafting.begin(turn, flows.EXPORT, {"format": fmt})
     return Reply(messages=[Msg(t("export.reason", turn.lang, limit=limit_text()))])
 
 

@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app import consult
+from casework.flows import END, NEED
 from casework.model import NeedCategory, NeedStatus, Urgency, label
 from casework.privacy import consent_text, masked_notice
+from handlers import drafting
 from handlers.access import household_for
 from handlers.callbacks import Action, build
 from handlers.common import actor, limit_text, too_long
@@ -26,13 +28,12 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.screener import Status
 from services import needs as needs_service
-from storage import district, drafts, repo
+from storage import district, repo
 from storage import needs as needs_repo
 from storage.models import Role, User
 from storage.models_needs import Need
 
 KST = ZoneInfo("Asia/Seoul")
-DRAFT = "need"
 CALLBACK_WINDOWS = ("am", "pm", "eve", "none")
 
 
@@ -49,13 +50,16 @@ def _category_keyboard(lang: str) -> Keyboard:
 
 
 def _ask_category(turn: Turn, data: dict[str, Any]) -> Reply:
-    drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "category"})
+    if "step" in data:
+        drafting.go(turn, NEED, data, "category")
+    else:
+        drafting.begin(turn, NEED, data, "category")
     return Reply(messages=[Msg(t("need.category", turn.lang), _category_keyboard(turn.lang))])
 
 
 def _start(turn: Turn, data: dict[str, Any]) -> Reply:
     if may(turn.role, STAFF) and data.get("household_id") is None:
-        drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "household"})
+        drafting.begin(turn, NEED, data, "household")
         return Reply(messages=[Msg(t("need.household", turn.lang))])
     return _ask_category(turn, data)
 
@@ -89,23 +93,22 @@ def on_need_start(turn: Turn) -> Reply:
     return _start(turn, data)
 
 
-def _draft(turn: Turn) -> dict[str, Any] | None:
-    """The chat's need draft; a household's only while the caller may still see that household
-    (checked at every step: a revoked staff member's draft ends at their next tap)."""
-    ttl = dt.timedelta(hours=turn.services.settings.draft_ttl_hours)
-    draft = drafts.get_draft(turn.session, turn.chat_id, ttl)
-    if draft is None or draft.kind != DRAFT:
+def _draft(turn: Turn, *, text: bool = False, button: Action | None = None) -> dict[str, Any] | None:
+    """The chat's need draft if its step waits for this input (casework.flows.NEED); a household's
+    only while the caller may still see that household (checked at every step: a revoked staff
+    member's draft ends at their next tap)."""
+    data = drafting.waiting(turn, NEED, text=text, button=button.value if button else None)
+    if data is None:
         return None
-    data = dict(draft.data)
     if data.get("household_id") and household_for(turn, int(data["household_id"]), "need") is None:
-        drafts.clear_draft(turn.session, turn.chat_id)
+        drafting.end(turn)
         return None
     return data
 
 
 def on_category(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
+    data = _draft(turn, button=Action.NEED_CATEGORY)
     if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
     try:
@@ -118,29 +121,27 @@ def on_category(turn: Turn) -> Reply:
         for p in data.get("programs", [])
         if turn.manual.programs.get(p) and turn.manual.programs[p].domain == category.value
     ]
-    data.update(category=category.value, programs=programs, step="urgency")
-    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    drafting.go(turn, NEED, {**data, "category": category.value, "programs": programs}, "urgency")
     rows = [[(label(u, turn.lang), build(Action.NEED_URGENCY, u.value)) for u in Urgency]]
     return Reply(edit=Msg(t("need.urgency", turn.lang), rows))
 
 
 def on_urgency(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
-    if data is None or data.get("step") != "urgency":
+    data = _draft(turn, button=Action.NEED_URGENCY)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
     try:
         urgency = Urgency(turn.callback.args[0])
     except ValueError:
         return Reply(notice=t("bad_button", turn.lang))
-    data.update(urgency=urgency.value, step="description")
-    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    drafting.go(turn, NEED, {**data, "urgency": urgency.value}, "description")
     return Reply(edit=Msg(t("need.describe", turn.lang, limit=limit_text())))
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
     """Typed input for a need in progress; None when this chat has no such draft step."""
-    data = _draft(turn)
+    data = _draft(turn, text=True)
     if data is None:
         return None
     step = data.get("step")
@@ -162,13 +163,9 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
     if step == "description":
         # Masked before the draft keeps it: nothing a resident types is stored as typed.
         masked = turn.mask(text)
-        data.update(
-            description=masked.text,
-            masked=list(masked.found),
-            step="consent" if not may(turn.role, STAFF) else "save",
-        )
+        data.update(description=masked.text, masked=list(masked.found))
         if not may(turn.role, STAFF):
-            drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+            drafting.go(turn, NEED, data, "consent")
             rows = [
                 [
                     (t("need.consent_yes", turn.lang), build(Action.NEED_CONSENT, "yes")),
@@ -187,28 +184,26 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
 
 def on_consent(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
-    if data is None or data.get("step") != "consent":
+    data = _draft(turn, button=Action.NEED_CONSENT)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
     if turn.callback.args[0] != "yes":
-        drafts.clear_draft(turn.session, turn.chat_id)
+        drafting.go(turn, NEED, data, END)
         return Reply(edit=Msg(t("need.declined", turn.lang)))
-    data.update(step="callback", consent_at=dt.datetime.now(dt.UTC).isoformat())
-    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    drafting.go(turn, NEED, {**data, "consent_at": dt.datetime.now(dt.UTC).isoformat()}, "callback")
     rows = [[(t(f"need.cb.{w}", turn.lang), build(Action.NEED_CALLBACK, w))] for w in CALLBACK_WINDOWS]
     return Reply(edit=Msg(t("need.callback", turn.lang), rows))
 
 
 def on_callback_window(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
+    data = _draft(turn, button=Action.NEED_CALLBACK)
     window = turn.callback.args[0]
-    if data is None or data.get("step") != "callback" or window not in CALLBACK_WINDOWS:
+    if data is None or window not in CALLBACK_WINDOWS:
         return Reply(notice=t("need.no_draft", turn.lang))
     data["callback_window"] = None if window == "none" else t(f"need.cb.{window}", "ko")
     # Call-back that works: the assignee may write through the bot, with the resident's say-so.
-    data["step"] = "relay"
-    drafts.set_draft(turn.session, turn.chat_id, DRAFT, data)
+    drafting.go(turn, NEED, data, "relay")
     rows = [
         [
             (t("need.relay_yes", turn.lang), build(Action.NEED_RELAY_CONSENT, "yes")),
@@ -220,8 +215,8 @@ def on_callback_window(turn: Turn) -> Reply:
 
 def on_relay_consent(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
-    if data is None or data.get("step") != "relay" or turn.callback.args[0] not in ("yes", "no"):
+    data = _draft(turn, button=Action.NEED_RELAY_CONSENT)
+    if data is None or turn.callback.args[0] not in ("yes", "no"):
         return Reply(notice=t("need.no_draft", turn.lang))
     data["relay"] = turn.callback.args[0] == "yes"
     return _save(turn, data)
@@ -233,7 +228,7 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
     if data.get("household_id"):
         household = household_for(turn, int(data["household_id"]), "need")
         if household is None:  # no longer theirs: the draft goes, nothing is stored
-            drafts.clear_draft(s, turn.chat_id)
+            drafting.end(turn)
             return Reply(messages=[Msg(t("staff.not_yours", turn.lang))])
     consultation = repo.get_consultation(s, data["consultation_id"]) if data.get("consultation_id") else None
     resident = turn.user if household is None else None
@@ -268,9 +263,9 @@ def _save(turn: Turn, data: dict[str, Any], override_reason: str | None = None) 
     found = [*data.get("masked", []), *(k for k in logged.found if k not in data.get("masked", []))]
     notice = masked_notice(found, turn.lang)
     if logged.need is None:
-        drafts.set_draft(s, turn.chat_id, DRAFT, {**data, "step": "duplicate"})
+        drafting.go(turn, NEED, data, "duplicate")
         return _duplicate_reply(turn, logged.duplicates, notice)
-    drafts.clear_draft(s, turn.chat_id)
+    drafting.go(turn, NEED, data, END)
     need = logged.need
     messages = [Msg(escape(notice))] if notice else []
     messages.append(Msg(escape(t("need.saved", turn.lang, id=need.id, due=local_date(need.due_at)))))
@@ -344,8 +339,8 @@ def _duplicate_reply(turn: Turn, duplicates: list[Need], notice: str | None) -> 
 
 def on_duplicate(turn: Turn) -> Reply:
     assert turn.callback is not None
-    data = _draft(turn)
-    if data is None or data.get("step") != "duplicate":
+    data = _draft(turn, button=Action.NEED_DUPLICATE)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
     existing = needs_repo.get_need(turn.session, turn.callback.int_arg(0))
     if existing is None:
@@ -353,13 +348,13 @@ def on_duplicate(turn: Turn) -> Reply:
     if turn.callback.args[1] == "override":
         if not may(turn.role, COORDINATORS):
             return Reply(notice=t("need.override_only_coordinator", turn.lang))
-        drafts.set_draft(turn.session, turn.chat_id, DRAFT, {**data, "step": "override"})
+        drafting.go(turn, NEED, data, "override")
         return Reply(messages=[Msg(t("need.override_reason", turn.lang, limit=limit_text()))])
     household = None
     if data.get("household_id"):
         household = household_for(turn, int(data["household_id"]), "need")
         if household is None:
-            drafts.clear_draft(turn.session, turn.chat_id)
+            drafting.end(turn)
             return Reply(notice=t("staff.not_yours", turn.lang))
     # Only a need the draft actually collided with may receive the note: ids are not trusted.
     collided = needs_repo.find_duplicates(
@@ -373,7 +368,7 @@ def on_duplicate(turn: Turn) -> Reply:
     if existing.id not in {d.id for d in collided}:
         return Reply(notice=t("bad_button", turn.lang))
     needs_repo.add_note(turn.session, existing, turn.user, data["description"])
-    drafts.clear_draft(turn.session, turn.chat_id)
+    drafting.go(turn, NEED, data, END)
     return Reply(edit=Msg(t("need.saved_note", turn.lang, id=existing.id)))
 
 

@@ -9,11 +9,13 @@ from html import escape
 from typing import Any
 
 from casework import allocation as alloc
-from casework import crisis
+from casework import crisis, flows
+from casework.flows import END
 from casework.meeting import agenda_text
 from casework.model import NeedStatus, Urgency, label
 from casework.referral import ReferralStatus, SharedField, referral_label
 from casework.roles import OrgKind, Role, kind_label, role_label
+from handlers import drafting
 from handlers.callbacks import Action, build
 from handlers.common import actor, refused
 from handlers.coord import SERVICE_ERRORS, show
@@ -24,7 +26,7 @@ from handlers.texts import t
 from services import needs as needs_service
 from services import network
 from services.errors import Denied, NotFound, Refused
-from storage import district, drafts, repo
+from storage import district, repo
 from storage.models import User
 from storage.models_district import Organisation
 
@@ -33,7 +35,15 @@ FIELDS = {
     "h": (SharedField.HOUSEHOLD,),
     "m": (),
 }
-DRAFTS = ("partner_report", "alloc", "decision", "relay_out", "relay_in", "report")
+# The network's drafts that take typed text (casework.flows).
+TEXT_FLOWS = (
+    flows.CRISIS_REPORT,
+    flows.ALLOCATION,
+    flows.PARTNER_REPORT,
+    flows.DECISION,
+    flows.RELAY_OUT,
+    flows.RELAY_IN,
+)
 IN_KIND = [k for k in alloc.SupportKind if k != alloc.SupportKind.PROGRAMME]
 
 
@@ -231,9 +241,7 @@ def on_partner(turn: Turn) -> Reply:
     assert turn.callback is not None
     referral_id, what = turn.callback.int_arg(0), turn.callback.args[1]
     if what in ("report", "done"):
-        drafts.set_draft(
-            turn.session, turn.chat_id, "partner_report", {"referral_id": referral_id, "what": what}
-        )
+        drafting.begin(turn, flows.PARTNER_REPORT, {"referral_id": referral_id, "what": what})
         return Reply(messages=[Msg(t("partner.report_prompt", turn.lang))])
     if what not in ("accept", "decline"):
         return Reply(notice=t("bad_button", turn.lang))
@@ -292,7 +300,7 @@ def on_alloc_command(turn: Turn) -> Reply:
             "kind": alloc.SupportKind.PROGRAMME.value,
             "programme": programme,
         }
-        drafts.set_draft(turn.session, turn.chat_id, "alloc", {**data, "step": "amount"})
+        drafting.begin(turn, flows.ALLOCATION, data, "amount")
         return Reply(messages=[Msg(escape(t("alloc.amount", turn.lang)))])
     rows = [
         [
@@ -313,8 +321,8 @@ def on_alloc_kind(turn: Turn) -> Reply:
         return Reply(notice=t("bad_button", turn.lang))
     if household is None:
         return Reply(notice=t("bad_button", turn.lang))
-    data = {"household": household.code, "kind": kind.value, "programme": None, "step": "amount"}
-    drafts.set_draft(turn.session, turn.chat_id, "alloc", data)
+    data = {"household": household.code, "kind": kind.value, "programme": None}
+    drafting.begin(turn, flows.ALLOCATION, data, "amount")
     return Reply(messages=[Msg(escape(t("alloc.amount", turn.lang)))])
 
 
@@ -335,7 +343,7 @@ def _record(turn: Turn, data: dict[str, Any], reason: str | None) -> Reply:
     except SERVICE_ERRORS as exc:
         return _err(turn, exc)
     if row is None:
-        drafts.set_draft(turn.session, turn.chat_id, "alloc", {**data, "step": "duplicate"})
+        drafting.go(turn, flows.ALLOCATION, data, "duplicate")
         items = "; ".join(f"{d.given_on:%Y-%m-%d} {d.organisation or '-'}" for d in duplicates)
         text = t(
             "alloc.duplicate",
@@ -351,7 +359,7 @@ def _record(turn: Turn, data: dict[str, Any], reason: str | None) -> Reply:
                 Msg(escape(text), [[(t("alloc.override", lang), build(Action.ALLOC_OVERRIDE, household.id))]])
             ]
         )
-    drafts.clear_draft(turn.session, turn.chat_id)
+    drafting.go(turn, flows.ALLOCATION, data, END)
     what = data.get("programme") or alloc.kind_label(kind, lang)
     text = t(
         "alloc.saved", lang, code=data["household"], kind=what, season=alloc.season_label(row.season, lang)
@@ -360,10 +368,10 @@ def _record(turn: Turn, data: dict[str, Any], reason: str | None) -> Reply:
 
 
 def on_alloc_override(turn: Turn) -> Reply:
-    draft = drafts.get_draft(turn.session, turn.chat_id)
-    if draft is None or draft.kind != "alloc" or draft.data.get("step") != "duplicate":
+    data = drafting.waiting(turn, flows.ALLOCATION, button=Action.ALLOC_OVERRIDE.value)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
-    drafts.set_draft(turn.session, turn.chat_id, "alloc", {**draft.data, "step": "reason"})
+    drafting.go(turn, flows.ALLOCATION, data, "reason")
     return Reply(messages=[Msg(escape(t("alloc.reason", turn.lang)))])
 
 
@@ -406,9 +414,7 @@ def on_meeting(turn: Turn) -> Reply:
             if not pending:
                 return Reply(notice=t("bad_button", turn.lang))
             on = pending[-1].meeting_on
-            drafts.set_draft(
-                turn.session, turn.chat_id, "decision", {"need_id": need_id, "on": on.isoformat()}
-            )
+            drafting.begin(turn, flows.DECISION, {"need_id": need_id, "on": on.isoformat()})
             return Reply(messages=[Msg(escape(t("meeting.decision_prompt", turn.lang, date=on.isoformat())))])
         added = needs_service.mark_for_meeting(turn.session, actor(turn), need_id, day)
     except SERVICE_ERRORS as exc:
@@ -457,10 +463,10 @@ def on_relay(turn: Turn) -> Reply:
 
         if detail is None or Act.MESSAGE not in detail.acts:
             return Reply(notice=t("need.not_yours", turn.lang))
-        drafts.set_draft(turn.session, turn.chat_id, "relay_out", {"need_id": need_id})
+        drafting.begin(turn, flows.RELAY_OUT, {"need_id": need_id})
         return Reply(messages=[Msg(t("relay.prompt", turn.lang))])
     if what == "reply":
-        drafts.set_draft(turn.session, turn.chat_id, "relay_in", {"need_id": need_id})
+        drafting.begin(turn, flows.RELAY_IN, {"need_id": need_id})
         return Reply(messages=[Msg(t("relay.reply_prompt", turn.lang))])
     return Reply(notice=t("bad_button", turn.lang))
 
@@ -508,7 +514,7 @@ def _relay_in(turn: Turn, need_id: int, text: str) -> Reply:
 def on_report_command(turn: Turn) -> Reply:
     if actor(turn).centre_id is None:
         return Reply(messages=[Msg(escape(t("report.not_allowed", turn.lang)))])
-    drafts.set_draft(turn.session, turn.chat_id, "report", {"step": "where", "signs": []})
+    drafting.begin(turn, flows.CRISIS_REPORT, {"signs": []}, "where")
     return Reply(messages=[Msg(escape(t("report.where", turn.lang)))])
 
 
@@ -528,35 +534,31 @@ def _signs_keyboard(turn: Turn, chosen: list[str]) -> Keyboard:
 
 def on_report_sign(turn: Turn) -> Reply:
     assert turn.callback is not None
-    draft = drafts.get_draft(turn.session, turn.chat_id)
-    if draft is None or draft.kind != "report" or draft.data.get("step") != "signs":
+    data = drafting.waiting(turn, flows.CRISIS_REPORT, button=Action.REPORT_SIGN.value)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
-    data = dict(draft.data)
     value = turn.callback.args[0]
     if value == "done":
-        data["step"] = "urgency"
-        drafts.set_draft(turn.session, turn.chat_id, "report", data)
+        drafting.go(turn, flows.CRISIS_REPORT, data, "urgency")
         rows = [[(label(u, turn.lang), build(Action.REPORT_URGENCY, u.value)) for u in Urgency]]
         return Reply(edit=Msg(escape(t("report.urgency", turn.lang)), rows))
     if value not in {s.value for s in crisis.CrisisSign}:
         return Reply(notice=t("bad_button", turn.lang))
     chosen = list(data.get("signs", []))
     chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
-    data["signs"] = chosen
-    drafts.set_draft(turn.session, turn.chat_id, "report", data)
+    drafting.go(turn, flows.CRISIS_REPORT, {**data, "signs": chosen}, "signs")
     return Reply(edit=Msg(escape(t("report.signs", turn.lang)), _signs_keyboard(turn, chosen)))
 
 
 def on_report_urgency(turn: Turn) -> Reply:
     assert turn.callback is not None
-    draft = drafts.get_draft(turn.session, turn.chat_id)
-    if draft is None or draft.kind != "report" or draft.data.get("step") != "urgency":
+    data = drafting.waiting(turn, flows.CRISIS_REPORT, button=Action.REPORT_URGENCY.value)
+    if data is None:
         return Reply(notice=t("need.no_draft", turn.lang))
     try:
         urgency = Urgency(turn.callback.args[0])
     except ValueError:
         return Reply(notice=t("bad_button", turn.lang))
-    data = dict(draft.data)
     try:
         need, told = network.report_crisis(
             turn.session,
@@ -569,7 +571,7 @@ def on_report_urgency(turn: Turn) -> Reply:
         )
     except SERVICE_ERRORS as exc:
         return _err(turn, exc)
-    drafts.clear_draft(turn.session, turn.chat_id)
+    drafting.go(turn, flows.CRISIS_REPORT, data, END)
     notify = [
         (
             u.telegram_id,
@@ -599,37 +601,32 @@ def on_myreports_command(turn: Turn) -> Reply:
 
 
 def on_draft_text(turn: Turn, text: str) -> Reply | None:
-    draft = drafts.get_draft(turn.session, turn.chat_id)
-    if draft is None or draft.kind not in DRAFTS:
+    """Typed text a network draft waits for (casework.flows); None when it waits for nothing typed."""
+    found = drafting.current(turn)
+    if found is None or found[0] not in TEXT_FLOWS or not found[0].waits(found[1].get("step"), text=True):
         return None
-    data = dict(draft.data)
-    kind = draft.kind
-    if kind == "report":
-        if data.get("step") != "where":
-            return None
+    kind, data = found
+    step = data.get("step")
+    if kind is flows.CRISIS_REPORT:
         where = text.strip()
         if crisis.looks_like_address(where) or not where or len(where) > crisis.MAX_WHERE:
             reason = "address" if crisis.looks_like_address(where) else "where_length"
             return Reply(messages=[Msg(escape(t(f"refused.{reason}", turn.lang)))])
-        data.update(step="signs", where=where)
-        drafts.set_draft(turn.session, turn.chat_id, "report", data)
+        drafting.go(turn, kind, {**data, "where": where}, "signs")
         return Reply(messages=[Msg(escape(t("report.signs", turn.lang)), _signs_keyboard(turn, []))])
-    if kind == "alloc":
-        if data.get("step") == "amount":
-            digits = text.replace(",", "").replace("원", "").strip()
-            if not digits.isdigit() or len(digits) > 10:
-                return Reply(messages=[Msg(escape(t("alloc.bad_amount", turn.lang)))])
-            data["amount"] = int(digits) or None
-            return _record(turn, data, None)
-        if data.get("step") == "reason":
+    if kind is flows.ALLOCATION:
+        if step == "reason":
             return _record(turn, data, text)
-        return None
-    drafts.clear_draft(turn.session, turn.chat_id)
-    if kind == "partner_report":
+        digits = text.replace(",", "").replace("원", "").strip()
+        if not digits.isdigit() or len(digits) > 10:
+            return Reply(messages=[Msg(escape(t("alloc.bad_amount", turn.lang)))])
+        return _record(turn, {**data, "amount": int(digits) or None}, None)
+    drafting.go(turn, kind, data, END)
+    if kind is flows.PARTNER_REPORT:
         to = ReferralStatus.COMPLETED if data.get("what") == "done" else None
         return _respond(turn, int(data.get("referral_id", 0)), to, text)
     need_id = int(data.get("need_id", 0))
-    if kind == "decision":
+    if kind is flows.DECISION:
         try:
             needs_service.record_decision(
                 turn.session, actor(turn), need_id, dt.date.fromisoformat(data["on"]), text
@@ -637,7 +634,7 @@ def on_draft_text(turn: Turn, text: str) -> Reply | None:
         except SERVICE_ERRORS as exc:
             return _err(turn, exc)
         return Reply(messages=[show(turn, need_id)])
-    if kind == "relay_out":
+    if kind is flows.RELAY_OUT:
         return _relay_out(turn, need_id, text)
     return _relay_in(turn, need_id, text)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import admin, coord, needs, network, person, programs, render, staff
+from collections.abc import Callable
+
+from casework import flows
+from handlers import admin, coord, drafting, needs, network, person, programs, render, staff
 from handlers import consult as consult_handlers
 from handlers.common import too_long
 from handlers.groups import STAFF
@@ -80,6 +83,23 @@ def on_menu(turn: Turn) -> Reply:
     return on_lang(turn)
 
 
+# Who reads the typed text a draft waits for, by the draft's flow (casework.flows). Drafts mask
+# what they keep themselves (and say so).
+DRAFT_TEXT: dict[str, Callable[[Turn, str], Reply | None]] = {
+    flows.NEED.kind: needs.on_draft_text,
+    **{f.kind: coord.on_draft_text for f in coord.TEXT_FLOWS},
+    **{f.kind: network.on_draft_text for f in network.TEXT_FLOWS},
+}
+
+
+def _draft_text(turn: Turn, text: str) -> Reply | None:
+    """The reply of the draft waiting for typed text, if this chat has one (one probe, usually none)."""
+    found = drafting.current(turn)
+    if found is None or not found[0].waits(found[1].get("step"), text=True):
+        return None
+    return DRAFT_TEXT[found[0].kind](turn, text)
+
+
 def on_text(turn: Turn) -> Reply:
     """Input a draft waits for (a need, a note, a reason); a typed answer to the pending question;
     a household code from staff; otherwise a search."""
@@ -88,17 +108,7 @@ def on_text(turn: Turn) -> Reply:
         return Reply(messages=[Msg(t("empty_text", turn.lang))])
     masked = turn.mask(text)
     notice = [Msg(t("pii.masked", turn.lang))] if masked.found else []
-    # One probe for any draft; the draft's owners are asked only when there is one. Drafts mask what
-    # they keep themselves (and say so).
-    drafted = (
-        (
-            needs.on_draft_text(turn, text)
-            or (coord.on_draft_text(turn, text) if may(turn.role, STAFF) else None)
-            or network.on_draft_text(turn, text)
-        )
-        if drafts.get_draft(turn.session, turn.chat_id) is not None
-        else None
-    )
+    drafted = _draft_text(turn, text)
     if drafted is not None:
         return drafted
     active = steps.active(turn.session, turn.chat_id)
