@@ -43,12 +43,17 @@ STATUS_OF = {Tri.YES: Status.ELIGIBLE, Tri.NO: Status.INELIGIBLE, Tri.UNKNOWN: S
 class Verdict:
     program: str
     status: Status
-    hits: tuple[Hit, ...]
     missing: tuple[str, ...] = ()  # facts that would settle it (self.age, spouse.earned_income, people …)
     questions: tuple[str, ...] = ()  # questions that ask for them, best first
     receiving: bool = False  # the household already gets it
     instead: str | None = None  # not for this household: this programme applies instead
     run: ScreenRun | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        """The conditions that explain the verdict. Worked out when first read: a screening settles
+        the status with the least checking, and only verdicts someone reads need every reason."""
+        return self.run.full_result(self.program)[0].hits if self.run is not None else ()
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -159,8 +164,10 @@ class Screener:
         for pid, rule in manual.rules.items():
             self._compile_rule(pid, rule)
         self.rules: dict[str, Callable[[ScreenRun], Result]] = {}
+        self.statuses: dict[str, Callable[[ScreenRun], tuple[Tri, frozenset[str]]]] = {}
         if not self.errors:
             self.rules = {pid: self._rule_fn(rule, False) for pid, rule in manual.rules.items()}
+            self.statuses = {pid: self._status_fn(rule, False) for pid, rule in manual.rules.items()}
         self.gates: dict[str, Compiled] = {}
         for qid, node in manual.ask_if.items():
             try:
@@ -247,6 +254,43 @@ class Screener:
 
         return check
 
+    def _status_fn(self, rule: Rule, flip: bool) -> Callable[[ScreenRun], tuple[Tri, frozenset[str]]]:
+        """The rule's outcome and what it waits for, without the reasons: `all` stops at the first
+        NO and `any` at the first YES (Kleene logic lets it; the reasons are _rule_fn's, on demand)."""
+        if isinstance(rule, AllOf | AnyOf):
+            items = tuple(self._status_fn(item, flip) for item in rule.items)
+            if len(items) == 1:
+                return items[0]
+            want_all = isinstance(rule, AllOf) != flip
+            decisive, neutral = (Tri.NO, Tri.YES) if want_all else (Tri.YES, Tri.NO)
+
+            def settle(run: ScreenRun) -> tuple[Tri, frozenset[str]]:
+                missing: frozenset[str] | None = None
+                for item in items:
+                    tri, deps = item(run)
+                    if tri is decisive:
+                        return decisive, NO_DEPS
+                    if tri is Tri.UNKNOWN:
+                        missing = deps if missing is None else missing | deps
+                return (neutral, NO_DEPS) if missing is None else (Tri.UNKNOWN, missing)
+
+            return settle
+        if isinstance(rule, NotR):
+            return self._status_fn(rule.item, not flip)
+        fn = self.leaves[id(rule)].fn
+
+        def leaf(run: ScreenRun) -> tuple[Tri, frozenset[str]]:
+            outcome = fn(run, None)
+            assert isinstance(outcome, Truth)
+            tri = outcome.tri
+            if tri is Tri.UNKNOWN:
+                return tri, outcome.deps
+            if flip:
+                tri = Tri.NO if tri is Tri.YES else Tri.YES
+            return tri, NO_DEPS
+
+        return leaf
+
     def _compile_rule(self, pid: str, rule: Rule) -> None:
         if isinstance(rule, Leaf):
             try:
@@ -325,6 +369,7 @@ class ScreenRun:
         self._memo: dict[str, Value] = {}
         self._person_memo: dict[tuple[str, str], Value] = {}
         self._results: dict[str, tuple[Result, bool, str | None]] = {}
+        self._full: dict[str, tuple[Result, bool, str | None]] = {}
         self._blobs: dict[bool, Person] = {}
         self._busy: set[str] = set()
 
@@ -374,17 +419,28 @@ class ScreenRun:
             return Result(Tri.UNKNOWN), False, None
         self._busy.add(pid)
         try:
-            found = self._results[pid] = self._decide(pid)
+            found = self._results[pid] = self._decide(pid, full=False)
         finally:
             self._busy.discard(pid)
         return found
 
-    def _decide(self, pid: str) -> tuple[Result, bool, str | None]:
+    def full_result(self, pid: str) -> tuple[Result, bool, str | None]:
+        """As `result`, with every condition that explains it (for reasons), remembered."""
+        found = self._full.get(pid)
+        if found is None:
+            found = self._full[pid] = self._decide(pid, full=True)
+        return found
+
+    def _decide(self, pid: str, full: bool) -> tuple[Result, bool, str | None]:
         manual = self.manual
         receives = self.household.receives(pid)
         if receives.tri is Tri.YES:
             return Result(Tri.YES, ((_RECEIVED, Tri.YES),)), True, None
-        result = self.screener.rules[pid](self)
+        if full:
+            result = self.screener.rules[pid](self)
+        else:
+            tri, missing = self.screener.statuses[pid](self)
+            result = Result(tri, (), missing)
         if result.tri is Tri.NO:
             return result, False, None
         for other in manual.programs[pid].replaced_by:
@@ -407,7 +463,6 @@ class ScreenRun:
         return Verdict(
             pid,
             STATUS_OF[result.tri],
-            result.hits,
             missing,
             asks,
             receiving,
