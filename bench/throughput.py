@@ -16,7 +16,7 @@ in-process after a simulated round trip. The same harness then drives a bare pyt
 echo bot (bench/echo.py) with as many updates per chat: the baseline. Afterwards every chat's
 question log is read back from the database and compared with what the chat sent.
 
-Keys and measured figures: README.md, "Throughput and scale-out".
+Keys and measured figures: docs/throughput.md.
 """
 
 from __future__ import annotations

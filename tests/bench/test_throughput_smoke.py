@@ -1,6 +1,6 @@
 """bench/throughput.py end to end with a few chats: it runs, prints its keys and its checks can fail.
 
-No speed is asserted: the figures belong to the benchmark (README, "Throughput and scale-out").
+No speed is asserted: the figures belong to the benchmark (docs/throughput.md).
 """
 
 from __future__ import annotations
