@@ -28,6 +28,16 @@ def describe(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {clip(mask_pii(str(error)).text, 300)}"
 
 
+def _text(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> str:
+    """The error, and a way to a person (the centre's phone, 129) for whoever cannot go on alone."""
+    services = context.bot_data.get("services") if isinstance(context.bot_data, dict) else None
+    if services is None:
+        return t("error", lang)
+    from handlers.person import phones  # the person module reaches the route; errors load before it
+
+    return t("error", lang) + "\n" + t("error.person", lang, phones=phones(services.settings, lang))
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     # Only the kind of update, where it failed and a sanitised description: never the update itself,
@@ -42,6 +52,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, t("error", lang))
+        await context.bot.send_message(update.effective_chat.id, _text(context, lang))
     except Exception:  # the Bot API itself may be what failed; nothing more to do
         log.warning("could not tell the user about the error")

@@ -6,6 +6,8 @@ from app import consult
 from handlers import render
 from handlers.access import household_for, viewed
 from handlers.callbacks import Action
+from handlers.groups import STAFF
+from handlers.guard import may
 from handlers.limits import clip
 from handlers.route import Reply, Turn
 from handlers.texts import t
@@ -30,7 +32,8 @@ def on_program(turn: Turn) -> Reply:
             verdict = consult.verdicts_for(turn.screener, latest).get(pid)
             if household is not None:
                 viewed(turn, household, f"card {pid}")
-    return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict)])
+    staff = may(turn.role, STAFF)
+    return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict, staff=staff)])
 
 
 def on_domain(turn: Turn) -> Reply:
