@@ -55,8 +55,11 @@ def _register() -> None:
 
 @dataclass
 class Section:
+    """A heading and its entries; with `named`, an entry's first line (a programme's name) is bold."""
+
     title: str
     lines: list[str] = field(default_factory=list)
+    named: bool = False
 
 
 @dataclass
@@ -78,19 +81,25 @@ def render(doc: Printout) -> bytes:
         "head": ParagraphStyle(
             "head", fontName=FONT_BOLD, fontSize=12, leading=17, spaceBefore=5 * mm, spaceAfter=1.5 * mm
         ),
-        "line": ParagraphStyle("line", fontName=FONT, fontSize=10, leading=15, leftIndent=3 * mm),
+        "line": ParagraphStyle(
+            "line", fontName=FONT, fontSize=10, leading=15, leftIndent=3 * mm, spaceAfter=1.5 * mm
+        ),
         "foot": ParagraphStyle("foot", fontName=FONT, fontSize=9, leading=13, textColor=GREY),
     }
     for style in styles.values():
         style.wordWrap = "CJK"  # Korean breaks between syllables when a line is full
 
-    def para(text: str, style: str) -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), styles[style])
+    def para(text: str, style: str, named: bool = False) -> Paragraph:
+        # NanumGothic has no U+2212 (minus sign): the hyphen reads the same.
+        head, _, rest = escape(text.replace("\u2212", "-")).partition("\n")
+        if named:
+            head = f'<font name="{FONT_BOLD}">{head}</font>'
+        return Paragraph(head + ("<br/>" + rest.replace("\n", "<br/>") if rest else ""), styles[style])
 
     story: list[object] = [para(doc.title, "title"), para(doc.subtitle, "sub")]
     for section in doc.sections:
         story.append(para(section.title, "head"))
-        story.extend(para(line, "line") for line in section.lines)
+        story.extend(para(line, "line", section.named) for line in section.lines)
     story += [Spacer(1, 6 * mm), para(doc.footer, "foot")]
     out = io.BytesIO()
     pdf = SimpleDocTemplate(

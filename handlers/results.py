@@ -215,11 +215,11 @@ def terms(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg:
 def _printout(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> printout.Printout:
     manual, lang = turn.manual, turn.lang
     ranked = sorted(advice.likely(verdicts), key=lambda v: advice.rank_key(manual, v))
-    eligible = printout.Section(t("pdf.eligible", lang))
-    unknown = printout.Section(t("pdf.unknown", lang))
+    eligible = printout.Section(t("pdf.eligible", lang), named=True)
+    unknown = printout.Section(t("pdf.unknown", lang), named=True)
     for v in ranked:
         program = manual.programs[v.program]
-        line = f"{program.name.get(lang)} — {advice.headline(program.benefit.get(lang))}\n"
+        line = f"{program.name.get(lang)}\n{advice.headline(program.benefit.get(lang))}\n"
         line += t("results.apply_at", lang, where=_where(program, lang))
         if v.status == Status.UNKNOWN:
             settle = advice.settled_by(manual, v, lang)
@@ -230,8 +230,7 @@ def _printout(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> p
             eligible.lines.append(line)
     documents = printout.Section(t("results.docs_head", lang))
     for doc in advice.merged_documents(manual, [v.program for v in ranked]):
-        names = ", ".join(manual.programs[p].name.get(lang) for p in doc.programs)
-        documents.lines.append(f"☐ {doc.text.get(lang)} ({names})")
+        documents.lines.append(f"□ {doc.text.get(lang)} ({_for_whom(manual, doc, len(ranked), lang)})")
     contact = printout.Section(t("pdf.contact", lang), [person.phones(turn.services.settings, lang)])
     sections = [s for s in (eligible, unknown, documents) if s.lines] + [contact]
     return printout.Printout(

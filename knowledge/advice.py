@@ -1,9 +1,11 @@
 """What a resident can act on, from the verdicts: which programmes matter most, one merged list of
 documents, what would settle a verdict still open, and the terms worth explaining. Pure functions.
 
-"Matters most" is a plain, stated order: programmes the facts already settle as eligible before those
-still to check; money to live on (income support) before help with housing and health costs, then
-services, then the rest; within that the manual's own order (each domain's file lists its main
+"Matters most" is a plain, stated order: money first — programmes that pay or cut the biggest costs
+(income support, housing, health) before services and the rest, because a pension not yet claimed
+matters more than a service already certain; within each, programmes the facts settle as eligible
+before those still to check; then the domain (income, housing, health, daily life, employment,
+childcare, education, culture) and the manual's own order (each domain's file lists its main
 programmes first). A programme the household already receives is not advice, and neither is one that
 another programme replaces for it.
 """
@@ -31,6 +33,7 @@ DOMAIN_RANK = {
     "education": 6,
     "culture": 7,
 }
+MONEY = frozenset({"income", "housing", "health"})
 HEADLINE_LIMIT = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -44,9 +47,10 @@ def likely(verdicts: Mapping[str, Verdict]) -> list[Verdict]:
     ]
 
 
-def rank_key(manual: Manual, v: Verdict) -> tuple[int, int, int]:
+def rank_key(manual: Manual, v: Verdict) -> tuple[int, int, int, int]:
     program = manual.programs[v.program]
     return (
+        0 if program.domain in MONEY else 1,
         0 if v.status == Status.ELIGIBLE else 1,
         DOMAIN_RANK.get(program.domain, len(DOMAIN_RANK)),
         program.order,
