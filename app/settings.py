@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     outcome_retention_days: int = Field(default=DEFAULT_OUTCOME_DAYS, ge=1)
     # A way to a person: the centre residents are pointed to (results, cards, /help, errors), besides
     # 129 (보건복지상담센터) and a call-back request.
-    centre_name: str = Field(default="행정복지센터", min_length=1, max_length=60)
+    centre_name: str = Field(default="", max_length=60, description="empty: 'your community centre'")
     centre_phone: str | None = Field(default=None, max_length=30)
     # Reminders: sent at this hour (Korean time); "did you apply, did you get it?" this many days later.
     reminder_hour: int = Field(default=10, ge=0, le=23)

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.limits import clip
+from handlers.person import phones
 from handlers.texts import t
 from knowledge.privacy import mask_pii
 from knowledge.text import Lang
@@ -33,8 +34,6 @@ def _text(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> str:
     services = context.bot_data.get("services") if isinstance(context.bot_data, dict) else None
     if services is None:
         return t("error", lang)
-    from handlers.person import phones  # the person module reaches the route; errors load before it
-
     return t("error", lang) + "\n" + t("error.person", lang, phones=phones(services.settings, lang))
 
 

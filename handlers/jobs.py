@@ -186,17 +186,7 @@ def _sent(services: Services, reminder_id: int, today: dt.date) -> None:
         reminders_repo.mark_sent(s, reminder_id)
         r = reminders_repo.get(s, reminder_id)
         if r is not None and r.kind != ReminderKind.FOLLOW_UP:
-            reminders_repo.add(
-                s,
-                user_id=r.user_id,
-                chat_id=r.chat_id,
-                language=r.language,
-                program_id=r.program_id,
-                kind=ReminderKind.FOLLOW_UP,
-                due_on=today + dt.timedelta(days=services.settings.follow_up_days),
-                consultation_id=r.consultation_id,
-                household_id=r.household_id,
-            )
+            reminders_repo.follow_up(s, r, today + dt.timedelta(days=services.settings.follow_up_days))
 
 
 async def deliver_reminders(services: Services, bot: Any, today: dt.date) -> int:

@@ -15,12 +15,17 @@ from knowledge.text import Lang
 SOURCES = ("c", "p", "x")  # a consultation id | a programme id | nothing (as NEED_START)
 
 
+def centre_name(settings: Settings, lang: Lang | str) -> str:
+    return settings.centre_name or t("person.centre_default", lang)
+
+
 def phones(settings: Settings, lang: Lang | str) -> str:
     """One line: the centre (with its phone when configured) and 129. Plain text, not yet escaped."""
+    name = centre_name(settings, lang)
     if settings.centre_phone:
-        centre = t("person.centre_phone", lang, centre=settings.centre_name, phone=settings.centre_phone)
+        centre = t("person.centre_phone", lang, centre=name, phone=settings.centre_phone)
     else:
-        centre = t("person.centre", lang, centre=settings.centre_name)
+        centre = t("person.centre", lang, centre=name)
     return t("person.phones", lang, centre=centre)
 
 

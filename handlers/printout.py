@@ -73,8 +73,7 @@ class Printout:
     author: str = ""
 
 
-def render(doc: Printout) -> bytes:
-    _register()
+def _styles() -> dict[str, ParagraphStyle]:
     styles = {
         "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=22, spaceAfter=2 * mm),
         "sub": ParagraphStyle("sub", fontName=FONT, fontSize=9, leading=13, textColor=GREY),
@@ -88,6 +87,12 @@ def render(doc: Printout) -> bytes:
     }
     for style in styles.values():
         style.wordWrap = "CJK"  # Korean breaks between syllables when a line is full
+    return styles
+
+
+def render(doc: Printout) -> bytes:
+    _register()
+    styles = _styles()
 
     def para(text: str, style: str, named: bool = False) -> Paragraph:
         # NanumGothic has no U+2212 (minus sign): the hyphen reads the same.

@@ -178,26 +178,16 @@ def on_follow_up(turn: Turn) -> Reply:
     if r is None or r.chat_id != turn.chat_id or r.kind != ReminderKind.FOLLOW_UP or answer not in ANSWERS:
         return Reply(notice=t("remind.gone", turn.lang))
     status = OutcomeStatus(answer)
-    store.record_outcome(turn.session, r, status)
-    again = status == OutcomeStatus.WAITING and r.round == 1
-    if again:
-        due = today() + dt.timedelta(days=turn.services.settings.follow_up_days)
-        store.add(
-            turn.session,
-            user_id=r.user_id,
-            chat_id=r.chat_id,
-            language=r.language,
-            program_id=r.program_id,
-            kind=ReminderKind.FOLLOW_UP,
-            due_on=due,
-            consultation_id=r.consultation_id,
-            household_id=r.household_id,
-            round_=2,
+    if status == OutcomeStatus.WAITING and r.round == 1:  # asked once more, a few weeks on
+        store.follow_up(
+            turn.session, r, today() + dt.timedelta(days=turn.services.settings.follow_up_days), 2
         )
+    program = r.program_id
+    store.record_outcome(turn.session, r, status)
     text = escape(t(f"remind.thanks_{answer}", turn.lang))
     rows: Keyboard = []
     if status in (OutcomeStatus.TURNED_DOWN, OutcomeStatus.NOT_APPLIED):
-        rows = [[person.button(turn.lang, "p", r.program_id)]]
+        rows = [[person.button(turn.lang, "p", program)]]
     return Reply(edit=Msg(text, rows))
 
 

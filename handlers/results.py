@@ -235,10 +235,12 @@ def _printout(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> p
     sections = [s for s in (eligible, unknown, documents) if s.lines] + [contact]
     return printout.Printout(
         title=t("pdf.title", lang),
-        subtitle=t("pdf.subtitle", lang, date=_date(c), centre=turn.services.settings.centre_name),
+        subtitle=t(
+            "pdf.subtitle", lang, date=_date(c), centre=person.centre_name(turn.services.settings, lang)
+        ),
         sections=sections,
         footer=t("results.caution", lang),
-        author=turn.services.settings.centre_name,
+        author=person.centre_name(turn.services.settings, lang),
     )
 
 

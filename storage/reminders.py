@@ -60,6 +60,22 @@ def add(
     return reminder
 
 
+def follow_up(s: Session, after: Reminder, due_on: dt.date, round_: int = 1) -> Reminder | None:
+    """'Did you apply, did you get it?' for the same chat, programme and consultation as `after`."""
+    return add(
+        s,
+        user_id=after.user_id,
+        chat_id=after.chat_id,
+        language=after.language,
+        program_id=after.program_id,
+        kind=ReminderKind.FOLLOW_UP,
+        due_on=due_on,
+        consultation_id=after.consultation_id,
+        household_id=after.household_id,
+        round_=round_,
+    )
+
+
 def get(s: Session, reminder_id: int) -> Reminder | None:
     return s.get(Reminder, reminder_id)
 
