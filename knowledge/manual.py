@@ -48,4 +48,5 @@ class Manual:
             f"{len(self.programs)} programmes{overlay}, {len(self.questions)} questions, "
             f"{len(self.computed)} computed values, {len(self.parameters)} parameters, "
             f"{len(self.domains)} domains"
+            + (f", {len(self.glossary)} glossary terms" if self.glossary else "")
         )
