@@ -7,6 +7,7 @@ from html import escape
 
 from app.consult import Ask, QuickCheck, Scope
 from handlers.callbacks import Action, build
+from knowledge.advice import plain
 from knowledge.answers import answer_label, person_label, show_answer
 from knowledge.manual import Manual
 from knowledge.model import Program, Question, QuestionType
@@ -204,7 +205,9 @@ def card(
         lines += ["", t("card.who", lang), escape(program.rule_text.get(lang))]
     if verdict is not None:
         lines += ["", t("card.verdict", lang)]
-        lines += [f"{MARK[outcome.value]} {escape(text)}" for outcome, text in verdict.explained(lang)]
+        lines += [
+            f"{MARK[outcome.value]} {escape(plain(text, lang))}" for outcome, text in verdict.explained(lang)
+        ]
     apply = program.apply
     lines += ["", t("card.apply", lang), escape(apply.where.get(lang))]
     if apply.online:

@@ -58,6 +58,8 @@ async def test_why_not_and_still_unknown_in_plain_words(
     assert "맞지 않는 조건" in why.text
     assert "— 기준:" not in why.text and "✓" not in why.text
     assert "장기요양등급: 모름" not in why.text
+    (card,) = await chat.press_data("p:disability_pension")  # a card reads its reasons plainly too
+    assert "이번 상담에서" in card.text and "— 기준:" not in card.text and "(필요:" in card.text
 
 
 async def test_one_document_checklist_and_the_terms_used(
