@@ -62,7 +62,8 @@ def summary(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg
     manual, lang = turn.manual, turn.lang
     likely = advice.likely(verdicts)
     yes = sum(1 for v in likely if v.status == Status.ELIGIBLE)
-    lines = [t("results.head", lang, date=_date(c), n=c.answered)]
+    answered = sum(1 for value in c.answers.values() if value is not None)
+    lines = [t("results.head", lang, date=_date(c), n=answered)]
     if likely:
         lines.append(escape(t("results.count", lang, yes=yes, unknown=len(likely) - yes)))
     else:
