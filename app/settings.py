@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from casework.policy import (
     DEFAULT_DRAFT_HOURS,
     DEFAULT_HOUSEHOLD_CONSULTATION_DAYS,
+    DEFAULT_OUTCOME_DAYS,
+    DEFAULT_REMINDER_DAYS,
     DEFAULT_SELF_CHECK_DAYS,
     DEFAULT_VISIT_DAYS,
     CaseworkPolicy,
@@ -49,6 +51,15 @@ class Settings(BaseSettings):
     household_retention_days: int = Field(default=DEFAULT_HOUSEHOLD_CONSULTATION_DAYS, ge=1)
     visit_retention_days: int = Field(default=DEFAULT_VISIT_DAYS, ge=1)
     draft_ttl_hours: int = Field(default=DEFAULT_DRAFT_HOURS, ge=1)
+    reminder_retention_days: int = Field(default=DEFAULT_REMINDER_DAYS, ge=1)
+    outcome_retention_days: int = Field(default=DEFAULT_OUTCOME_DAYS, ge=1)
+    # A way to a person: the centre residents are pointed to (results, cards, /help, errors), besides
+    # 129 (보건복지상담센터) and a call-back request.
+    centre_name: str = Field(default="", max_length=60, description="empty: 'your community centre'")
+    centre_phone: str | None = Field(default=None, max_length=30)
+    # Reminders: sent at this hour (Korean time); "did you apply, did you get it?" this many days later.
+    reminder_hour: int = Field(default=10, ge=0, le=23)
+    follow_up_days: int = Field(default=21, ge=1, le=180)
     # Python logging level of the bot's own loggers. Library loggers that would print updates or
     # SQL parameters never go below INFO / WARNING (app.logs).
     log_level: str = "INFO"
@@ -81,6 +92,8 @@ class Settings(BaseSettings):
             household_consultation_days=self.household_retention_days,
             visit_days=self.visit_retention_days,
             draft_hours=self.draft_ttl_hours,
+            reminder_days=self.reminder_retention_days,
+            outcome_days=self.outcome_retention_days,
         )
 
     @field_validator("admin_ids", mode="before")

@@ -23,6 +23,8 @@ DEFAULT_SELF_CHECK_DAYS = 90
 DEFAULT_HOUSEHOLD_CONSULTATION_DAYS = 365
 DEFAULT_VISIT_DAYS = 365
 DEFAULT_DRAFT_HOURS = 24
+DEFAULT_REMINDER_DAYS = 30
+DEFAULT_OUTCOME_DAYS = 365
 # The access log is evidence of who looked at residents' data; it is kept at least this long, whatever
 # the configuration says.
 MIN_ACCESS_LOG_DAYS = 365
@@ -143,7 +145,11 @@ class Retention(_Frozen):
     - visit_days: a visit loses its household and note this long after it happened (it still counts);
     - draft_hours: half-typed input (a need being described, a note) is dropped this long after it
       was last touched;
-    - access_log_days: who looked at what, kept at least a year.
+    - access_log_days: who looked at what, kept at least a year;
+    - reminder_days: a reminder (an application window, a birthday month, a "did you get it?") is
+      kept until it is sent and deleted this long after (a follow-up waits this long for its answer);
+    - outcome_days: what a person answered to a follow-up (applied, received …) keeps its links to
+      the person, household and consultation this long; then only the count remains.
     """
 
     needs_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1)
@@ -152,3 +158,5 @@ class Retention(_Frozen):
     visit_days: int = Field(default=DEFAULT_VISIT_DAYS, ge=1)
     draft_hours: int = Field(default=DEFAULT_DRAFT_HOURS, ge=1)
     access_log_days: int = Field(default=MIN_ACCESS_LOG_DAYS, ge=MIN_ACCESS_LOG_DAYS)
+    reminder_days: int = Field(default=DEFAULT_REMINDER_DAYS, ge=1)
+    outcome_days: int = Field(default=DEFAULT_OUTCOME_DAYS, ge=1)

@@ -50,4 +50,6 @@ def privacy_text(retention: Retention, reuse_days: int, lang: str = "ko") -> str
         reuse_days=reuse_days,
         visit_days=r.visit_days,
         access_log_days=r.access_log_days,
+        reminder_days=r.reminder_days,
+        outcome_days=r.outcome_days,
     )

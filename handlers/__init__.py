@@ -5,7 +5,21 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, consult, coord, desk, jobs, needs, network, programs, staff, start
+from handlers import (
+    admin,
+    consult,
+    coord,
+    desk,
+    jobs,
+    needs,
+    network,
+    person,
+    programs,
+    reminders,
+    results,
+    staff,
+    start,
+)
 from handlers import route as route_module
 from handlers.callbacks import Action
 from handlers.errors import on_error
@@ -23,6 +37,9 @@ CALLBACKS = {
     **coord.ACTION_HANDLERS,
     **admin.ACTION_HANDLERS,
     **network.ACTION_HANDLERS,
+    **results.ACTION_HANDLERS,
+    **reminders.ACTION_HANDLERS,
+    **person.ACTION_HANDLERS,
 }
 
 
@@ -33,7 +50,7 @@ def on_callback(turn: Turn) -> Reply:
 
 COMMAND_HANDLERS = {
     "start": start.on_start,
-    "help": start.on_help,
+    "help": person.on_help,
     "lang": start.on_lang,
     "cancel": start.on_cancel,
     "household": staff.on_household_command,

@@ -112,8 +112,29 @@ def on_mydata_command(turn: Turn) -> Reply:
     ]
     if shown:
         lines.append(escape(" · ".join(shown)))
+    lines += _reminder_lines(turn, data)
     lines.append(escape(t("mydata.forget_hint", turn.lang)))
     return Reply(messages=[Msg("\n".join(lines))])
+
+
+def _reminder_lines(turn: Turn, data: needs_repo.MyData) -> list[str]:
+    """Their reminders (what, when) and their answers to "did you apply, did you get it?"."""
+    programs, lang = turn.manual.programs, turn.lang
+
+    def name(pid: str) -> str:
+        return programs[pid].name.get(lang) if pid in programs else pid
+
+    lines = []
+    if data.reminders:
+        lines.append(escape(t("mydata.reminders", lang, n=len(data.reminders))))
+        lines += [escape(f"• {r.due_on.isoformat()} {name(r.program_id)}") for r in data.reminders]
+    if data.outcomes:
+        lines.append(escape(t("mydata.outcomes", lang, n=len(data.outcomes))))
+        lines += [
+            escape(f"• {o.recorded_at:%Y-%m-%d} {name(o.program_id)}: {t('outcome.' + o.status, lang)}")
+            for o in data.outcomes
+        ]
+    return lines
 
 
 def on_privacy_command(turn: Turn) -> Reply:

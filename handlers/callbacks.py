@@ -61,6 +61,11 @@ class Action(StrEnum):
     ALLOC_OVERRIDE = "ao"
     REPORT_SIGN = "rg"
     REPORT_URGENCY = "ru"
+    RESULTS_VIEW = "rv"
+    PERSON = "tp"
+    REMIND = "rm"
+    REMIND_MONTH = "rb"
+    FOLLOW_UP = "fu"
 
 
 class Kind(StrEnum):
@@ -138,6 +143,19 @@ BUTTONS: dict[Action, Button] = {
     Action.ALLOC_OVERRIDE: Button((_id("household"),), SUPPORT),
     Action.REPORT_SIGN: Button((_w("sign"),), REPORTERS, "a sign | done"),
     Action.REPORT_URGENCY: Button((_w("urgency"),), REPORTERS),
+    # Results people can act on (handlers.results): the caller's own consultation, re-checked.
+    Action.RESULTS_VIEW: Button(
+        (_id("consultation"), _w("view")), EVERYONE, "summary | details | why | docs | pdf | terms"
+    ),
+    Action.PERSON: Button((_w("source"), _w("ref")), EVERYONE, "c | p | x: as NEED_START; phones, call-back"),
+    Action.REMIND: Button(
+        (_id("consultation"), _w("what")), EVERYONE, "menu | a programme id | pension | follow"
+    ),
+    Action.REMIND_MONTH: Button((_id("consultation"), _w("month")), EVERYONE, "birth month 1-12"),
+    # Only the chat the follow-up was sent to (checked in the handler).
+    Action.FOLLOW_UP: Button(
+        (_id("reminder"), _w("answer")), EVERYONE, "received | waiting | turned_down | not_applied"
+    ),
 }
 
 

@@ -7,14 +7,13 @@ from app.consult import Ask, Done, Stale
 from casework.model import label
 from casework.scope import Actor
 from casework.workflow import IllegalTransition
-from handlers import render
+from handlers import render, results
 from handlers.access import may_use
 from handlers.render import Msg
 from handlers.route import Reply, Turn
 from handlers.texts import has, t
 from services.errors import Refused
 from storage import steps
-from storage.chat import RESULTS_SEQ
 from storage.needs import MAX_TEXT
 
 
@@ -37,8 +36,7 @@ def step_reply(turn: Turn, step: Ask | Done | Stale, *, edit: bool = False) -> R
         seq = step.consultation.current_seq
         reply.shows = (step.consultation.id, seq) if seq is not None else None
         return reply
-    results = render.results(turn.manual, step, turn.lang)
-    return Reply(messages=results, shows=(step.consultation.id, RESULTS_SEQ))
+    return results.reply(turn, step)
 
 
 def actor(turn: Turn) -> Actor:

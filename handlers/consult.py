@@ -6,7 +6,7 @@ from html import escape
 
 from app import consult
 from app.consult import Scope, Stale
-from handlers import render
+from handlers import render, results
 from handlers.access import may_use, viewed
 from handlers.callbacks import Action
 from handlers.common import step_reply, too_long
@@ -197,7 +197,7 @@ def on_resume(turn: Turn) -> Reply:
 def _results(turn: Turn, c: ConsultationRow) -> Reply:
     answered = sum(1 for v in c.answers.values() if v is not None)
     done = consult.Done(c, consult.verdicts_for(turn.screener, c), answered)
-    return Reply(messages=render.results(turn.manual, done, turn.lang), shows=(c.id, RESULTS_SEQ))
+    return results.reply(turn, done)
 
 
 def on_results(turn: Turn) -> Reply:

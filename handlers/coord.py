@@ -30,6 +30,8 @@ from services import needs as needs_service
 from services import reports
 from services.errors import Denied, NotFound, Refused
 from services.needs import NeedDetail, NeedSummary
+from storage import reminders as reminders_repo
+from storage.models_reminders import OutcomeStatus
 
 PAGE = 8
 FILTERS = ("open", "unassigned", "overdue", "urgent", "mine", "review", "reports", "closed")
@@ -329,14 +331,21 @@ def on_stats_command(turn: Turn) -> Reply:
     services, who, lang = turn.services, actor(turn), turn.lang
     if stats_scope(who) is None:  # the policy, answered at once; the figures come from the thread
         return Reply(messages=[Msg(t("denied", lang))])
+    district_wide = may(turn.role, COORDINATORS)
 
     def later() -> Reply:
         today = dt.datetime.now(KST).date()
         with services.db.session() as s:
             stats = reports.statistics(s, who, today)
+            outcomes = reminders_repo.outcome_counts(s) if district_wide else None
         caption = t("stats.caption", lang, date=today.isoformat())
+        text = format_stats(stats, lang)
+        if outcomes is not None:  # follow-ups: how applications went (district-wide counts only)
+            text += "\n" + t(
+                "stats.outcomes", lang, **{k.value: outcomes.get(k.value, 0) for k in OutcomeStatus}
+            )
         return Reply(
-            messages=[Msg(escape(part)) for part in split(format_stats(stats, lang))],
+            messages=[Msg(escape(part)) for part in split(text)],
             photo=(render_chart(stats, lang), caption),
         )
 

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.limits import clip
+from handlers.person import phones
 from handlers.texts import t
 from knowledge.privacy import mask_pii
 from knowledge.text import Lang
@@ -26,6 +27,14 @@ def describe(error: BaseException | None) -> str:
         cause = getattr(error, "orig", None) or error.__cause__
         return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
     return f"{type(error).__name__}: {clip(mask_pii(str(error)).text, 300)}"
+
+
+def _text(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> str:
+    """The error, and a way to a person (the centre's phone, 129) for whoever cannot go on alone."""
+    services = context.bot_data.get("services") if isinstance(context.bot_data, dict) else None
+    if services is None:
+        return t("error", lang)
+    return t("error", lang) + "\n" + t("error.person", lang, phones=phones(services.settings, lang))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,6 +54,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except Exception:
             log.info("the failed update's button was answered already")
     try:
-        await context.bot.send_message(update.effective_chat.id, t("error", lang))
+        await context.bot.send_message(update.effective_chat.id, _text(context, lang))
     except Exception:  # the Bot API itself may be what failed; nothing more to do
         log.warning("could not tell the user about the error")

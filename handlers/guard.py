@@ -26,7 +26,6 @@ MENU_ITEMS: dict[str, frozenset[Role]] = {
     "browse": EVERYONE,
     "lang": EVERYONE,
     "resume": EVERYONE,
-    "person": EVERYONE,
     "records": STAFF,
 }
 COMMANDS: dict[str, frozenset[Role]] = {

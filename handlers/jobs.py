@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -21,12 +22,16 @@ from casework.model import label
 from casework.roles import Role
 from handlers.limits import split_html
 from handlers.needs import KST, local_date
+from handlers.reminders import reminder_msg
+from handlers.route import markup
 from handlers.texts import t
 from services import jobs as job_claims
 from services import reports
 from services.actors import actor_of
 from storage import needs as needs_repo
+from storage import reminders as reminders_repo
 from storage import repo
+from storage.models_reminders import ReminderKind
 
 log = logging.getLogger(__name__)
 Outbox = list[tuple[int, str]]
@@ -120,11 +125,14 @@ def run_retention(services: Services) -> None:
             household_consultation_days=r.household_consultation_days,
             visit_days=r.visit_days,
             draft_hours=r.draft_hours,
+            reminder_days=r.reminder_days,
+            outcome_days=r.outcome_days,
         )
         purged = needs_repo.purge_access_log(s, r.access_log_days)
     log.info(
         "retention: %d needs anonymised, %d self-checks and %d household consultations deleted, "
-        "%d visits anonymised, %d drafts and %d idle chat states dropped, %d access-log entries purged",
+        "%d visits anonymised, %d drafts and %d idle chat states dropped, %d access-log entries purged, "
+        "%d sent reminders deleted, %d outcomes anonymised",
         anonymised,
         gone.self_checks,
         gone.household_consultations,
@@ -132,6 +140,8 @@ def run_retention(services: Services) -> None:
         gone.drafts,
         gone.chat_states,
         purged,
+        gone.reminders,
+        gone.outcomes,
     )
 
 
@@ -152,6 +162,63 @@ async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _once(context, "retention", retention_outbox)
 
 
+# ---------------------------------------------------------------- reminders (issue 17)
+
+
+def _due(services: Services, today: dt.date) -> list[int]:
+    with services.db.session() as s:
+        return reminders_repo.due_ids(s, today)
+
+
+def _claim(services: Services, reminder_id: int) -> tuple[int, str, Any] | None:
+    """Claim one reminder for this process (committed before anything is sent) and say what to send."""
+    with services.db.session() as s:
+        r = reminders_repo.claim(s, reminder_id, job_claims.claimant())
+        if r is None:
+            return None
+        msg = reminder_msg(services.manual, services.settings, r)
+        return r.chat_id, msg.text, markup(msg.keyboard)
+
+
+def _sent(services: Services, reminder_id: int, today: dt.date) -> None:
+    """Mark it sent; a window or a birthday month is followed by "did you apply?" some weeks later."""
+    with services.db.session() as s:
+        reminders_repo.mark_sent(s, reminder_id)
+        r = reminders_repo.get(s, reminder_id)
+        if r is not None and r.kind != ReminderKind.FOLLOW_UP:
+            reminders_repo.follow_up(s, r, today + dt.timedelta(days=services.settings.follow_up_days))
+
+
+async def deliver_reminders(services: Services, bot: Any, today: dt.date) -> int:
+    """Send every reminder due by `today` that this process claims; returns how many it sent. Two
+    processes running this at once send each reminder once: each row is claimed before sending."""
+    sent = 0
+    for reminder_id in await asyncio.to_thread(_due, services, today):
+        claimed = await asyncio.to_thread(_claim, services, reminder_id)
+        if claimed is None:
+            continue
+        chat_id, text, keyboard = claimed
+        try:
+            if isinstance(bot, ReplyBot):
+                await bot.notify_html(chat_id, text, keyboard)
+            else:
+                await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=keyboard)
+            sent += 1
+        except TelegramError:
+            log.warning("could not deliver a reminder")  # blocked the bot: not tried again
+        await asyncio.to_thread(_sent, services, reminder_id, today)
+    return sent
+
+
+async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    today = dt.datetime.now(KST).date()
+    if not await asyncio.to_thread(job_claims.claim, services.db, "reminders", today):
+        return
+    sent = await deliver_reminders(services, context.bot, today)
+    await asyncio.to_thread(job_claims.finish, services.db, "reminders", today, f"{sent} reminders")
+
+
 def schedule(app: Application) -> None:  # type: ignore[type-arg]
     if app.job_queue is None:
         return
@@ -160,5 +227,7 @@ def schedule(app: Application) -> None:  # type: ignore[type-arg]
     app.job_queue.run_daily(daily_digest, at, name="daily_digest")
     app.job_queue.run_daily(visit_reminders, at, name="visit_reminders")
     app.job_queue.run_daily(retention, dt.time(hour=3, tzinfo=KST), name="retention")
+    remind_at = dt.time(hour=app.bot_data["services"].settings.reminder_hour, tzinfo=KST)
+    app.job_queue.run_daily(reminders, remind_at, name="reminders")
     # Drafts expire within hours, not at the next 03:00: the same job, hourly, catches them.
     app.job_queue.run_repeating(retention, interval=dt.timedelta(hours=1), first=60, name="retention_hourly")

@@ -8,6 +8,8 @@ from app import consult
 from handlers import person, render
 from handlers.access import household_for, viewed
 from handlers.callbacks import Action, build
+from handlers.groups import STAFF
+from handlers.guard import may
 from handlers.limits import clip
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
@@ -34,7 +36,8 @@ def on_program(turn: Turn) -> Reply:
             verdict = consult.verdicts_for(turn.screener, latest).get(pid)
             if household is not None:
                 viewed(turn, household, f"card {pid}")
-    return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict)])
+    staff = may(turn.role, STAFF)
+    return Reply(messages=[render.card(turn.manual, program, turn.lang, verdict, staff=staff)])
 
 
 def on_domain(turn: Turn) -> Reply:
@@ -51,12 +54,13 @@ def search(turn: Turn, query: str) -> Reply:
     found = turn.services.finder.find(query, limit=4)
     if found.confident:
         best, *others = [h.program_id for h in found.results]
-        msg = render.card(turn.manual, turn.manual.programs[best], turn.lang)
+        program = turn.manual.programs[best]
+        msg = render.card(turn.manual, program, turn.lang, staff=may(turn.role, STAFF))
         msg.keyboard += [[_program_button(turn, p)] for p in others[:3]]
         return Reply(messages=[msg])
     suggestion = found.suggestion
     if suggestion is None or suggestion.kind == SuggestionKind.HUMAN:
-        return Reply(messages=[person.ways(turn.lang)])
+        return Reply(messages=[person.message(turn.services.settings, turn.lang)])
     shown = escape(clip(query, SHOWN_QUERY))
     key = "search.choose" if suggestion.kind == SuggestionKind.CHOOSE else "search.domains"
     rows: Keyboard = [[_program_button(turn, p)] for p in suggestion.programs]

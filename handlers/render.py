@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from app.consult import Ask, Done, QuickCheck, Scope
+from app.consult import Ask, QuickCheck, Scope
 from handlers.callbacks import Action, build
+from knowledge.advice import plain
 from knowledge.answers import answer_label, person_label, show_answer
 from knowledge.manual import Manual
 from knowledge.model import Program, Question, QuestionType
@@ -151,59 +152,6 @@ def question_help(q: Question, lang: Lang) -> Msg:
     return Msg(f"❔ <b>{escape(q.short.get(lang))}</b>\n{escape(body)}")
 
 
-def _verdict_lines(manual: Manual, v: Verdict, lang: Lang, with_reasons: bool = True) -> list[str]:
-    program = manual.programs[v.program]
-    lines = [f"• <b>{escape(program.name.get(lang))}</b>"]
-    if v.status != Status.INELIGIBLE:
-        lines.append(f"  {escape(program.benefit.get(lang))}")
-    if with_reasons:
-        lines.extend(f"  {MARK[outcome.value]} {escape(text)}" for outcome, text in v.explained(lang))
-    if v.questions:
-        names = ", ".join(manual.questions[q].short.get(lang) for q in v.questions[:4])
-        lines.append(f"  → {escape(t('results.settle', lang, questions=names))}")
-    if program.verify and v.status != Status.INELIGIBLE:
-        lines.append(f"  {escape(t('verify', lang))}")
-    return lines
-
-
-def results(manual: Manual, done: Done, lang: Lang) -> list[Msg]:
-    c = done.consultation
-    date = c.started_at.date().isoformat() if c.started_at else ""
-    lines = [t("results.head", lang, date=date, n=done.answered)]
-    for status, key in (
-        (Status.ELIGIBLE, "results.eligible"),
-        (Status.UNKNOWN, "results.unknown"),
-        (Status.INELIGIBLE, "results.ineligible"),
-    ):
-        group = [v for v in done.verdicts.values() if v.status == status]
-        if not group:
-            continue
-        lines.append("")
-        lines.append(f"{t(key, lang)} ({len(group)})")
-        for v in group:
-            lines.extend(
-                _verdict_lines(manual, v, lang, with_reasons=status != Status.INELIGIBLE or len(group) < 8)
-            )
-    lines.append("")
-    lines.append(f"<i>{escape(t('results.footer', lang))}</i>")
-    buttons: Keyboard = [
-        [
-            (
-                ("✅ " if v.status == Status.ELIGIBLE else "❓ ") + manual.programs[v.program].name.get(lang),
-                build(Action.PROGRAM, v.program),
-            )
-        ]
-        for v in done.verdicts.values()
-        if v.status != Status.INELIGIBLE
-    ]
-    buttons.append([(t("need.button", lang), build(Action.NEED_START, "c", c.id))])
-    buttons.append([(t("nav.restart", lang), build(Action.NAV, c.id, "restart"))])
-    parts = split("\n".join(lines))
-    messages = [Msg(part) for part in parts]
-    messages[-1].keyboard = buttons
-    return messages
-
-
 def quick_check(manual: Manual, check: QuickCheck, lang: Lang) -> Msg:
     c = check.consultation
     date = c.started_at.date().isoformat() if c.started_at else ""
@@ -239,7 +187,11 @@ def quick_check(manual: Manual, check: QuickCheck, lang: Lang) -> Msg:
     return Msg("\n".join(lines), rows)
 
 
-def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None = None) -> Msg:
+def card(
+    manual: Manual, program: Program, lang: Lang, verdict: Verdict | None = None, *, staff: bool = False
+) -> Msg:
+    """A programme's card. Residents see plain words and a plain caution where a figure may change;
+    where the figures come from (sources, verify notes) is for staff (and `bot.py explain`)."""
     lines = [f"<b>{escape(program.name.get(lang))}</b>"]
     if program.local:
         lines.append(escape(t("card.local", lang)))
@@ -253,7 +205,9 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
         lines += ["", t("card.who", lang), escape(program.rule_text.get(lang))]
     if verdict is not None:
         lines += ["", t("card.verdict", lang)]
-        lines += [f"{MARK[outcome.value]} {escape(text)}" for outcome, text in verdict.explained(lang)]
+        lines += [
+            f"{MARK[outcome.value]} {escape(plain(text, lang))}" for outcome, text in verdict.explained(lang)
+        ]
     apply = program.apply
     lines += ["", t("card.apply", lang), escape(apply.where.get(lang))]
     if apply.online:
@@ -265,19 +219,30 @@ def card(manual: Manual, program: Program, lang: Lang, verdict: Verdict | None =
         lines += [f"• {escape(d.get(lang))}" for d in apply.documents]
     if apply.phone:
         lines += ["", escape(t("card.phone", lang, phone=apply.phone))]
-    if program.verify:
-        note = program.verify_note.get(lang) if program.verify_note else ""
-        lines += ["", escape(f"{t('verify', lang)} {note}".strip())]
-    source = max(program.sources, key=lambda s: s.as_of)
-    lines += [
-        "",
-        f"<i>{escape(t('card.source', lang, title=source.title, date=source.as_of.isoformat()))}</i>",
-    ]
+    lines += ["", *(_provenance(program, lang) if staff else _caution(program, lang))]
     keyboard = [
         [(t("card.check", lang), build(Action.CHECK, program.id))],
         [(t("need.card_button", lang), build(Action.NEED_START, "p", program.id))],
+        [(t("person.button", lang), build(Action.PERSON, "p", program.id))],
     ]
     return Msg("\n".join(lines), keyboard)
+
+
+def _caution(program: Program, lang: Lang) -> list[str]:
+    """For residents: a plain caution where a figure may change, and the day the information is from."""
+    lines = [escape(t("verify", lang))] if program.verify else []
+    return [*lines, f"<i>{escape(t('card.as_of', lang, date=program.as_of.isoformat()))}</i>"]
+
+
+def _provenance(program: Program, lang: Lang) -> list[str]:
+    """For staff: what is still to verify and why, and the newest source."""
+    lines = []
+    if program.verify:
+        note = program.verify_note.get(lang) if program.verify_note else ""
+        lines.append(escape(f"{t('card.to_verify', lang)} {note}".strip()))
+    source = max(program.sources, key=lambda s: s.as_of)
+    title = t("card.source", lang, title=source.title, date=source.as_of.isoformat())
+    return [*lines, f"<i>{escape(title)}</i>"]
 
 
 def browse_domains(manual: Manual, lang: Lang) -> Msg:

@@ -17,6 +17,7 @@ from handlers.route import Reply, Turn
 from handlers.texts import t
 from knowledge.answers import answer_label, show_answer
 from services import needs as needs_service
+from storage import reminders as reminders_repo
 from storage import repo
 from storage.models import Consultation, QuestionOutcome
 
@@ -52,6 +53,7 @@ def show_household(turn: Turn, code_text: str) -> Reply:
     )
     for c in history:
         lines.extend(line for line in _history_lines(turn, c) if line)
+    lines += _outcome_lines(turn, household.id)
     rows = []
     max_age = turn.services.settings.reuse_max_age_days
     earlier = repo.reusable_consultation(turn.session, household.id, max_age)
@@ -113,6 +115,20 @@ def _history_lines(turn: Turn, c: Consultation) -> list[str]:
         f"  {escape(answers)}" if answers else "",
         f"  ✅ {escape(names)}" if c.results else "",
     ]
+
+
+def _outcome_lines(turn: Turn, household_id: int) -> list[str]:
+    """What the household said when asked whether it applied and got it (follow-ups)."""
+    outcomes = reminders_repo.outcomes_of_household(turn.session, household_id)
+    if not outcomes:
+        return []
+    programs, lang = turn.manual.programs, turn.lang
+    items = ", ".join(
+        f"{programs[o.program_id].name.get(lang) if o.program_id in programs else o.program_id} "
+        f"{t('outcome.' + o.status, lang)} ({o.recorded_at:%Y-%m-%d})"
+        for o in outcomes
+    )
+    return [escape(t("outcome.household", lang, items=items))]
 
 
 def on_household(turn: Turn) -> Reply:

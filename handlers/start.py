@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from casework import flows
-from handlers import admin, coord, drafting, needs, network, person, programs, render, staff
+from handlers import admin, coord, drafting, needs, network, programs, render, staff
 from handlers import consult as consult_handlers
 from handlers.common import too_long
 from handlers.groups import STAFF
@@ -78,8 +78,6 @@ def on_menu(turn: Turn) -> Reply:
         return staff.ask_household(turn)
     if item == "resume":
         return consult_handlers.on_resume(turn)
-    if item == "person":
-        return Reply(messages=[person.ways(turn.lang)])
     return on_lang(turn)
 
 

@@ -22,6 +22,7 @@ from knowledge.model import (
     Parameter,
     Program,
     Question,
+    Term,
     Unit,
 )
 from knowledge.phrases import ProgramPhrases
@@ -37,6 +38,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "programs": Program,
     "units": Unit,
     "computed": Computed,
+    "glossary": Term,
 }
 # Sections other files own: `cases` (tests beside an overlay's programmes), `phrases` (search).
 IGNORED_SECTIONS = ("cases",)
@@ -48,6 +50,7 @@ SINGULAR = {
     "programs": "program",
     "units": "unit",
     "computed": "computed value",
+    "glossary": "glossary term",
 }
 STALE_AFTER_DAYS = 365
 
@@ -354,6 +357,7 @@ def _assemble(collected: _Collected, overlays: list[str]) -> tuple[Manual, dict[
         computed_rules=formulas["computed"],
         ask_if=formulas["questions"],
         overlays=overlays,
+        glossary={k: v.model for k, v in items["glossary"].items()},
     )
     return man, locs, issues
 
@@ -375,6 +379,7 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
                         (*item.loc, "replaced_by", n), f"replaced_by: unknown programme '{other}'"
                     )
                 )
+    issues += _check_glossary(collected)
     for qid, item in items["questions"].items():
         question = man.questions[qid]
         if question.attr is not None:
@@ -419,6 +424,32 @@ def _cross_check(man: Manual, collected: _Collected, locs: dict[int, Loc]) -> li
     except CompileErrors as exc:
         for error in exc.errors:
             issues.append(_locate(error, collected, locs))
+    return issues
+
+
+def _check_glossary(collected: _Collected) -> list[Issue]:
+    """Each word (a term, in either language, or one of its other spellings) names one term only:
+    otherwise a word in the results would be explained twice, perhaps differently."""
+    issues: list[Issue] = []
+    owner: dict[str, str] = {}
+    for tid, item in collected.items["glossary"].items():
+        term: Term = item.model
+        for n, word in enumerate(term.words()):
+            key = word.strip().casefold()
+            field: tuple[str | int, ...] = (
+                ("term", "ko") if n == 0 else ("term", "en") if n == 1 else ("also", n - 2)
+            )
+            where = (*item.loc, *field)
+            if not key:
+                issues.append(item.source.issue(where, f"glossary term '{tid}': an empty word"))
+            elif key in owner and owner[key] != tid:
+                issues.append(
+                    item.source.issue(
+                        where, f"glossary term '{tid}': '{word}' already explains '{owner[key]}'"
+                    )
+                )
+            else:
+                owner[key] = tid
     return issues
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import expr as E
-from knowledge.model import Computed, Domain, FactSpec, Group, Parameter, Program, Question, Unit
+from knowledge.model import Computed, Domain, FactSpec, Group, Parameter, Program, Question, Term, Unit
 from knowledge.phrases import ProgramPhrases
 from knowledge.rules import Rule
 
@@ -32,6 +32,8 @@ class Manual:
     overlays: list[str] = field(default_factory=list)
     # Situations and abbreviations (phrases.yaml) of programmes in this manual, by programme id.
     phrases: dict[str, ProgramPhrases] = field(default_factory=dict)
+    # Terms residents meet in results, said plainly (glossary.yaml), by id.
+    glossary: dict[str, Term] = field(default_factory=dict)
 
     def programs_in(self, domain: str | None) -> list[str]:
         return [p.id for p in self.programs.values() if domain is None or p.domain == domain]
@@ -46,4 +48,5 @@ class Manual:
             f"{len(self.programs)} programmes{overlay}, {len(self.questions)} questions, "
             f"{len(self.computed)} computed values, {len(self.parameters)} parameters, "
             f"{len(self.domains)} domains"
+            + (f", {len(self.glossary)} glossary terms" if self.glossary else "")
         )

@@ -245,6 +245,27 @@ def percent_of(amount: float | int, percent: float | int) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class Period(Strict):
+    """An application window that comes back every year, as month-day: 05-01 to 06-02. `end` before
+    `start` means the window runs over the new year (11-15 to 02-15)."""
+
+    start: str = Field(pattern=_MONTH_DAY, description="MM-DD")
+    end: str = Field(pattern=_MONTH_DAY, description="MM-DD")
+
+    @model_validator(mode="after")
+    def _real_days(self) -> Period:
+        for value in (self.start, self.end):
+            month, day = (int(part) for part in value.split("-"))
+            try:
+                dt.date(2024, month, day)  # a leap year: 02-29 is allowed
+            except ValueError as exc:
+                raise ValueError(f"'{value}' is not a day of the year") from exc
+        return self
+
+
 class Apply(Strict):
     where: Text
     online: Text | None = None
@@ -252,6 +273,20 @@ class Apply(Strict):
     documents: list[Text] = Field(default_factory=list)
     phone: str | None = None
     note: Text | None = None
+    period: Period | None = Field(default=None, description="a yearly application window, for reminders")
+
+
+class Term(Strict):
+    """A word from the law or the office that residents meet in results (기준 중위소득, 소득인정액 …),
+    said plainly. `also` are other spellings that count as the same term when found in a text."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    term: Text
+    plain: Text
+    also: list[str] = Field(default_factory=list)
+
+    def words(self) -> tuple[str, ...]:
+        return (self.term.ko, self.term.en, *self.also)
 
 
 class Program(Strict):

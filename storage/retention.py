@@ -14,8 +14,9 @@ from casework.model import (
     AccessAction,
     EventKind,
 )
+from casework.policy import DEFAULT_OUTCOME_DAYS, DEFAULT_REMINDER_DAYS
 from storage import chat as chat_state
-from storage import drafts
+from storage import drafts, reminders
 from storage.access import record_access
 from storage.casework_base import (
     _event,
@@ -34,6 +35,7 @@ from storage.models_needs import (
     NeedEvent,
     Visit,
 )
+from storage.models_reminders import Outcome, Reminder
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class MyData:
     consultations: int
     questions: int
     answers: dict[str, Any]  # latest known value per question id over their own consultations
+    reminders: list[Reminder]  # their own, waiting to be sent or for an answer
+    outcomes: list[Outcome]  # what they answered to "did you apply, did you get it?"
 
 
 # --- privacy: a resident's own data, retention -------------------------------------------------------
@@ -81,7 +85,14 @@ def my_data(s: Session, user: User) -> MyData:
         )
         or 0
     )
-    return MyData(needs=needs, consultations=len(consultations), questions=questions, answers=answers)
+    return MyData(
+        needs=needs,
+        consultations=len(consultations),
+        questions=questions,
+        answers=answers,
+        reminders=reminders.waiting_for(s, user.id),
+        outcomes=reminders.outcomes_of_user(s, user.id),
+    )
 
 
 def _their_needs(user: User) -> Any:
@@ -98,8 +109,9 @@ def _their_needs(user: User) -> Any:
 def forget_resident(
     s: Session, user: User, now: dt.datetime | None = None, chat_id: int | None = None
 ) -> int:
-    """Delete the user's self-consultations (question logs, results) and the needs they logged about
-    themselves (with events), their own /mydata access entries and, with chat_id, the chat's drafts
+    """Delete the user's self-consultations (question logs, results), their own reminders and follow-up
+    answers, the needs they logged about themselves (with events), their own /mydata access entries
+    and, with chat_id, the chat's drafts
     (half-typed input) and what the chat's delivery state says about its last messages. Returns the
     number of rows removed.
 
@@ -108,7 +120,8 @@ def forget_resident(
     """
     now = _now(now)
     own = _own_consultations(user)
-    removed = 0
+    removed = reminders.forget(s, user.id)
+    reminders.unlink_consultations(s, [cid for (cid,) in s.execute(own)])
     for statement in (
         delete(QuestionLog).where(QuestionLog.consultation_id.in_(own)),
         delete(ConsultationResult).where(ConsultationResult.consultation_id.in_(own)),
@@ -204,6 +217,8 @@ class Purged:
     visits: int
     drafts: int
     chat_states: int
+    reminders: int = 0
+    outcomes: int = 0
 
 
 def purge_personal_data(
@@ -213,12 +228,15 @@ def purge_personal_data(
     household_consultation_days: int,
     visit_days: int,
     draft_hours: int,
+    reminder_days: int | None = None,
+    outcome_days: int | None = None,
     now: dt.datetime | None = None,
 ) -> Purged:
     """The retention job's part beyond needs: consultations untouched for their period are deleted
     (answers, question log, results); old visits lose their household and note (they still count);
     drafts older than draft_hours go, and so does the delivery state of chats idle for the
-    self-check period (it holds no text: only counters and the last question's message id)."""
+    self-check period (it holds no text: only counters and the last question's message id); sent
+    reminders after reminder_days, and outcomes lose their links after outcome_days (storage.reminders)."""
     now = _now(now)
     counts = []
     for own, days in (
@@ -227,6 +245,7 @@ def purge_personal_data(
     ):
         old = select(Consultation.id).where(own, Consultation.updated_at < now - dt.timedelta(days=days))
         ids = [cid for (cid,) in s.execute(old)]
+        reminders.unlink_consultations(s, ids)
         for statement in (
             delete(QuestionLog).where(QuestionLog.consultation_id.in_(ids)),
             delete(ConsultationResult).where(ConsultationResult.consultation_id.in_(ids)),
@@ -243,4 +262,10 @@ def purge_personal_data(
     )
     gone = drafts.purge_drafts(s, dt.timedelta(hours=draft_hours), now=now)
     idle = chat_state.purge_before(s, now - dt.timedelta(days=self_check_days))
-    return Purged(counts[0], counts[1], _rowcount(visits), gone, idle)
+    later = reminders.purge(
+        s,
+        reminder_days=reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS,
+        outcome_days=outcome_days if outcome_days is not None else DEFAULT_OUTCOME_DAYS,
+        now=now,
+    )
+    return Purged(counts[0], counts[1], _rowcount(visits), gone, idle, later.reminders, later.outcomes)

@@ -76,6 +76,11 @@ CALLBACKS: dict[str, set[Role]] = {
     "rg:done": REPORTERS,
     "ru:urgent": REPORTERS,
     "sr:1": ADMIN_ONLY,
+    "rv:1:docs": EVERYONE,
+    "tp:x:0": EVERYONE,
+    "rm:1:menu": EVERYONE,
+    "rb:1:3": EVERYONE,
+    "fu:1:received": EVERYONE,
 }
 IDS = {R: 801, S: 802, C: 803, A: 804, H: 805, P: 806, RP: 807}
 DENIED = "이 기능은"  # "이 기능은 … 만 쓸 수 있어요": the refusal, naming who may

@@ -36,8 +36,8 @@ async def test_self_check_for_an_elderly_person_living_alone_reaches_results(
     # one person in the household: no children, no spouse, lives alone — none of that is asked
     assert not {"children_ages", "has_children", "lives_alone", "has_spouse"} & set(asked)
     results = chat.texts()
-    assert "상담 결과" in results and "받을 수 있어요" in results
-    assert "기초연금" in results and "나이 78세 ≥ 기초연금 나이 65세" in results
+    assert "상담 결과" in results and "받을 수 있는 제도" in results
+    assert "기초연금" in results and "349,700원" in results
     # the question log can be read back from the database, in order, with answers
     c = chat.consultation()
     assert c is not None and c.state == "results"
@@ -56,8 +56,10 @@ async def test_results_buttons_open_a_programme_card_with_how_to_apply(
     await chat.press("자가진단")
     await chat.press("전체")
     await chat.consult(elderly_alone)
+    await chat.press("자세히")
     shown = await chat.press("기초연금")
     card = shown[-1].text
+    assert "나이 78세 ≥ 기초연금 나이 65세" in card
     assert "신청" in card and "국민연금공단" in card and "신분증" in card
     assert "이번 상담에서" in card and "✓" in card
     assert any("확인" in label for label, _ in shown[-1].flat_buttons())
@@ -180,7 +182,7 @@ async def test_english_flow(chat_factory: Any, elderly_alone: dict[str, Any]) ->
     shown = await chat.send("seventy")
     assert "number" in shown[-1].text.lower() and "72" in shown[-1].text
     await chat.consult(elderly_alone)
-    assert "Basic pension" in chat.texts() and "You may be eligible" in chat.texts()
+    assert "Basic pension" in chat.texts() and "programmes you may get" in chat.texts()
 
 
 async def test_lang_command_switches_language(chat_factory: Any) -> None:

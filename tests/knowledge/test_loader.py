@@ -134,6 +134,8 @@ def test_fixture_vocabulary_is_the_shipped_one(tmp_path: Path, manual: Manual) -
 
 BROKEN_CASES = [
     ("yaml_syntax.yaml", ["YAML syntax error"]),
+    ("glossary_word_twice.yaml", ["glossary term 'median': '중위소득' already explains 'median_income'"]),
+    ("bad_period.yaml", ["apply.period", "'02-30' is not a day of the year"]),
     ("unknown_name.yaml", ["programme 'typo_name': formula col 20: unknown name 'incme'"]),
     ("unknown_name_nested.yaml", ["programme 'deep_typo': formula col 9: unknown name 'welfare_staus'"]),
     ("unknown_param.yaml", ["programme 'typo_param': formula col 13: unknown name 'pension_agee'"]),

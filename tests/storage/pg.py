@@ -20,6 +20,8 @@ CONNECT_TIMEOUT = 2
 
 # Children first, for backends without TRUNCATE ... CASCADE.
 TABLES = (
+    "reminders",
+    "consultation_outcomes",
     "chat_state",
     "update_inbox",
     "chat_drafts",

@@ -39,7 +39,7 @@ def _counts(db: Database) -> dict[str, int]:
         return {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in COUNTS}
 
 
-LATER_TABLES = {"desk_links", "desk_sessions"}  # revision 0007
+LATER_TABLES = {"desk_links", "desk_sessions", "reminders", "consultation_outcomes"}  # revisions 0007, 0008
 
 
 def _table_of(diff: Any) -> str | None:
