@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from knowledge.household import FactsError
 from knowledge.manual import Manual
 from knowledge.model import Question, QuestionType
-from knowledge.parsing import parse_answer, parse_who_answer
+from knowledge.parsing import parse_who_answer
 from knowledge.questioning import candidates, next_question
 from knowledge.screener import Screener, Verdict
 from knowledge.text import Lang
+from knowledge.understanding import Understood, understand
 from storage import repo, steps
 from storage.models import Channel, Consultation, ConsultationState, QuestionOutcome, User
 from storage.repo import Caller
@@ -52,6 +53,8 @@ class Ask:
     error: str | None = None
     fails: int = 0
     people: tuple[tuple[str, str], ...] = ()  # who questions: (handle, relation) of everyone listed but self
+    understood: tuple[tuple[str, Any], ...] = ()  # what the last typed message was read as, said back
+    note: str | None = None  # a catalogue key explaining that reading
 
     @property
     def offer_way_out(self) -> bool:
@@ -102,7 +105,10 @@ def start(
     scope: Scope,
     household_id: int | None = None,
     reuse: dict[str, Any] | None = None,
+    told: dict[str, Any] | None = None,
 ) -> Ask | Done:
+    """A new consultation; `reuse` are a household's earlier answers, `told` the facts a resident's
+    first message stated (kept where they fit together, and said back with the first question)."""
     c = _new(
         s,
         chat_id=chat_id,
@@ -115,7 +121,16 @@ def start(
     for qid, value in (reuse or {}).items():
         if qid in screener.manual.questions:
             steps.record_answer(c, qid, value, QuestionOutcome.REUSED)
-    return _saved(s, c, advance(screener, c))
+    said: list[tuple[str, Any]] = []
+    for qid, value in (told or {}).items():
+        if qid in screener.manual.questions and qid not in c.answers and _fits(screener, c, {qid: value}):
+            steps.record_answer(c, qid, value, QuestionOutcome.ANSWERED)
+            said.append((qid, value))
+    step = advance(screener, c)
+    if said and isinstance(step, Ask):
+        steps.set_pending(c, {"understood": said})
+        step = current(screener, c)
+    return _saved(s, c, step)
 
 
 def _new(
@@ -169,6 +184,8 @@ def current(screener: Screener, c: ConsultationRow) -> Ask:
         tuple(c.pending.get("selected", ())),
         fails=int(c.pending.get("fails", 0)),
         people=_people(screener, c) if question.type == QuestionType.WHO else (),
+        understood=tuple((str(k), v) for k, v in c.pending.get("understood", ())),
+        note=c.pending.get("note"),
     )
 
 
@@ -216,11 +233,13 @@ def _record(
 
 
 def answer_text(s: Session, screener: Screener, c: ConsultationRow, text: str, lang: Lang) -> Ask | Done:
+    """A typed answer: the question's value and whatever else the message states, said back."""
     question = screener.manual.questions[c.current_question or ""]
     if question.type == QuestionType.WHO:
-        parsed = parse_who_answer(text, list(_people(screener, c)), lang)
+        read = Understood(parse_who_answer(text, list(_people(screener, c)), lang))
     else:
-        parsed = parse_answer(question, text, lang)
+        read = understand(screener.manual, question, text, c.answers, lang)
+    parsed = read.result
     if not parsed.ok:
         fails = int(c.pending.get("fails", 0)) + 1
         steps.set_pending(c, {**c.pending, "fails": fails})
@@ -228,7 +247,30 @@ def answer_text(s: Session, screener: Screener, c: ConsultationRow, text: str, l
         retry = Ask(ask.consultation, ask.question, ask.number, ask.selected, parsed.error, fails, ask.people)
         return _saved(s, c, retry)
     outcome = QuestionOutcome.DONT_KNOW if parsed.dont_know else QuestionOutcome.ANSWERED
-    return _record(s, screener, c, question.id, parsed.value, outcome, lang)
+    if not _fits(screener, c, {question.id: parsed.value}):
+        return _record(s, screener, c, question.id, parsed.value, outcome, lang)  # says what clashes
+    steps.record_answer(c, question.id, parsed.value, outcome)
+    said: list[tuple[str, Any]] = [(question.id, c.answers.get(question.id))]
+    for other, value in read.also.items():
+        # Other facts the message states, each kept only if it fits everything known so far.
+        known = other in c.answers or other not in screener.manual.questions
+        if not known and _fits(screener, c, {other: value}):
+            steps.record_answer(c, other, value, QuestionOutcome.ANSWERED)
+            said.append((other, value))
+    step = advance(screener, c)
+    if isinstance(step, Ask):
+        steps.set_pending(c, {"understood": said, **({"note": read.note} if read.note else {})})
+        step = current(screener, c)
+    return _saved(s, c, step)
+
+
+def _fits(screener: Screener, c: ConsultationRow, facts: dict[str, Any]) -> bool:
+    before = c.answers
+    c.answers = {**before, **facts}
+    try:
+        return _contradiction(screener, c) is None
+    finally:
+        c.answers = before
 
 
 def answer_value(
@@ -285,7 +327,11 @@ def back(s: Session, screener: Screener, c: ConsultationRow) -> Ask | Done | Sta
     """Undo the last answer and ask that question again."""
     if c.state != ConsultationState.ASKING:
         return Stale(c)
-    qid = steps.undo_last(s, c)
+    # One message may have settled several questions ("혼자 살아요"): back takes them all back.
+    together = max(len(c.pending.get("understood", ())), 1)
+    qid = None
+    for _ in range(together):
+        qid = steps.undo_last(s, c) or qid
     if qid is None:
         return current(screener, c)
     if qid not in screener.manual.questions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from app import consult
 from app.consult import Scope, Stale
@@ -28,7 +29,12 @@ def start_consultation(
     answers = None
     if household_id is not None and reuse:
         answers = repo.reusable_answers(turn.session, household_id, turn.services.settings.reuse_max_age_days)
-    step = consult.start(
+    return step_reply(turn, begin(turn, scope, household_id=household_id, reuse=answers))
+
+
+def begin(turn: Turn, scope: Scope, **given: Any) -> consult.Ask | consult.Done:
+    """A new consultation for this chat; `given` as consult.start takes them (reuse, told …)."""
+    return consult.start(
         turn.session,
         turn.screener,
         chat_id=turn.chat_id,
@@ -36,10 +42,8 @@ def start_consultation(
         channel=turn.services.channel,
         language=turn.lang,
         scope=scope,
-        household_id=household_id,
-        reuse=answers,
+        **given,
     )
-    return step_reply(turn, step)
 
 
 def on_scope(turn: Turn) -> Reply:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from app import consult
+from app.consult import Scope
+from handlers import consult as consult_handlers
 from handlers import person, render
 from handlers.access import household_for, viewed
 from handlers.callbacks import Action, build
+from handlers.common import step_reply
 from handlers.groups import STAFF
 from handlers.guard import may
 from handlers.limits import clip
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
+from knowledge import understanding
 from knowledge.finder import SuggestionKind
-from storage import repo
+from storage import repo, steps
 from storage.models import ConsultationState
 
 MAX_SEARCH = 200  # a search is a few words; longer text is asked again, not searched
@@ -46,6 +51,40 @@ def on_domain(turn: Turn) -> Reply:
     if domain not in turn.manual.domains:
         return Reply(notice=t("bad_button", turn.lang))
     return Reply(messages=[render.browse_list(turn.manual, domain, turn.lang)])
+
+
+def first_message(turn: Turn, text: str) -> Reply | None:
+    """A resident's opening sentence that states facts ("혼자 사는 노인인데 병원비가 많이 나와요"): the
+    facts are kept and said back, the programmes that fit are offered, and the consultation goes on
+    with only what is still needed. None for a plain search, and for staff (they search by name)."""
+    if may(turn.role, STAFF) or steps.active(turn.session, turn.chat_id) is not None:
+        return None
+    told = understanding.first_message(turn.manual, text)
+    if not told:
+        return None
+    step = consult_handlers.begin(turn, Scope(), told=told)
+    kept = tuple((qid, v) for qid, v in step.consultation.answers.items() if qid in told)
+    rows = _fitting(turn, text)
+    key = "understood.first" if rows else "understood.first_none"
+    rows.append([person.button(turn.lang)])
+    said = Msg(t(key, turn.lang, facts=render.facts_line(turn.manual, kept, turn.lang)), rows)
+    if isinstance(step, consult.Ask):
+        step = replace(step, understood=())  # said once, in the message above
+    reply = step_reply(turn, step)
+    reply.messages.insert(0, said)
+    return reply
+
+
+def _fitting(turn: Turn, text: str) -> Keyboard:
+    """Buttons for the programmes (or, when none is clear, the areas) that fit a sentence."""
+    found = turn.services.finder.find(text, limit=3)
+    if found.confident:
+        return [[_program_button(turn, h.program_id)] for h in found.results]
+    suggestion = found.suggestion
+    if suggestion is None:
+        return []
+    rows: Keyboard = [[_program_button(turn, p)] for p in suggestion.programs]
+    return rows + [[_domain_button(turn, d)] for d in suggestion.domains]
 
 
 def search(turn: Turn, query: str) -> Reply:

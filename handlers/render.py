@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -141,10 +142,23 @@ def question(manual: Manual, ask: Ask, lang: Lang) -> Msg:
         lines.append(f"<i>{escape(t('question.typed', lang, example=example))}</i>")
     if ask.error:
         lines.insert(0, f"⚠ {escape(ask.error)}")
+    elif ask.understood:
+        lines.insert(0, said_back(manual, ask.understood, lang, ask.note))
     if ask.offer_way_out:
         lines.append(f"\n{escape(t('question.way_out', lang))}")
     first = ask.number <= 1
     return Msg("\n".join(lines), rows + _nav(cid, q.id, lang, first))
+
+
+def facts_line(manual: Manual, facts: Sequence[tuple[str, object]], lang: Lang) -> str:
+    """가족 수: 1명 · 함께 사는 분: 혼자 삶 — escaped, for a say-back."""
+    shown = (f"{answer_label(manual, qid, lang)}: {show_answer(manual, qid, v, lang)}" for qid, v in facts)
+    return " · ".join(escape(line) for line in shown)
+
+
+def said_back(manual: Manual, facts: Sequence[tuple[str, object]], lang: Lang, note: str | None) -> str:
+    line = t("understood.line", lang, facts=facts_line(manual, facts, lang))
+    return f"<i>{line}{' ' + escape(t(note, lang)) if note else ''}</i>"
 
 
 def question_help(q: Question, lang: Lang) -> Msg:

@@ -116,7 +116,7 @@ def on_text(turn: Turn) -> Reply:
         reply = staff.show_household(turn, text)
     else:
         longer = too_long(turn, text, programs.MAX_SEARCH)
-        reply = longer or programs.search(turn, masked.text)
+        reply = longer or programs.first_message(turn, masked.text) or programs.search(turn, masked.text)
     reply.messages[:0] = notice
     return reply
 

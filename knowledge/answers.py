@@ -142,6 +142,8 @@ def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
     question = manual.questions.get(key)
     if question is not None:
         return question.short.get(lang)
+    if key in _VERSION_1:  # a fact /check's shorthand still reads (독거) that no question asks
+        return pick(lang, *_VERSION_1[key])
     spec = manual.facts_household.get(key) or manual.facts_person.get(key)
     if spec is not None:
         return spec.label.get(lang)
@@ -159,6 +161,9 @@ def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
         )
         return f"{who} {what}"
     return key
+
+
+_VERSION_1 = {"lives_alone": ("혼자 삶", "lives alone")}
 
 
 def _handle_label(manual: Manual, handle: str, lang: Lang | str) -> str:

@@ -47,7 +47,7 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     ),
     "housing_type": _synonyms(
         {
-            "owner": "자가|자기집|내집|자택|own|own home|owner",
+            "owner": "자가|자기집|내집|제집|제 집|자택|집주인|own|own home|owner|my own house",
             "jeonse": "전세",
             "monthly_rent": "월세|반전세|rent|renting",
             "public_rental": "공공임대|영구임대|국민임대|임대아파트|임대주택|lh|public rental",
@@ -80,13 +80,21 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     ),
     "employment": _synonyms(
         {
-            "employed": "직장|회사|근로|재직|취업",
-            "self_employed": "자영업|장사",
+            "employed": (
+                "직장|회사|근로|재직|취업|회사원|직장인|공장|식당에서 일|경비|청소 일|요양보호사|배달"
+                "|일 다녀요|일 나가요|일해요|일하고 있어요|출근|i work|working|have a job"
+            ),
+            "self_employed": "자영업|장사|가게 해요|가게를 해요|가게 운영|사업해요|노점",
             "job_seeking": (
                 "구직|구직중|일자리 찾는 중|일 찾는 중|일자리 구하는 중|job seeking|looking for a job"
             ),
-            "not_working": "무직|일 안 함",
-            "unable_to_work": "근로불가|근로무능력",
+            "not_working": (
+                "무직|일 안 함|일안함|일 안해요|일 안 해요|안해요|놀아요|쉬어요|쉬고 있어요|은퇴|퇴직했어요"
+                "|주부|전업주부|살림해요|집에 있어요|not working|retired|housewife|stay at home"
+            ),
+            "unable_to_work": (
+                "근로불가|근로무능력|아파서 일 못|일을 못 해요|일 못해요|일을 할 수 없|can't work|cannot work"
+            ),
             "student": "학생",
         }
     ),
@@ -255,6 +263,10 @@ _ENGLISH_NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
+_ENGLISH_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
 _COUNTERS = r"(?:명|살|사람|분|식구|인)"
 _INT_UNITS = (
     r"(?:세|살|명|인\s*가구|인|가구|사람|분|식구"
@@ -268,6 +280,10 @@ _NATIVE_RE = re.compile(
     rf"|(?P<attr>{_alternation(_NATIVE_BEFORE_COUNTER)})\s*{_COUNTERS})$"
 )
 _ENGLISH_RE = re.compile(rf"^{_INT_PREFIX}(?P<w>{_alternation(_ENGLISH_NUMBERS)})\s*{_INT_UNITS}?$")
+_ENGLISH_TENS_RE = re.compile(
+    rf"^{_INT_PREFIX}(?P<t>{_alternation(_ENGLISH_TENS)})(?:[\s-]+(?P<o>{_alternation(_ENGLISH_NUMBERS)}))?"
+    rf"\s*{_INT_UNITS}?$"
+)
 # Numbers written in Korean words: 칠십이(세), 백 세, 일흔두 살, 스물셋, 서른 명.
 _NATIVE_TENS = {
     "열": 10, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90,
@@ -301,6 +317,8 @@ def parse_int(text: str, *, people: bool = False) -> int:
         return _NATIVE_ALONE[m["alone"]] if m["alone"] else _NATIVE_BEFORE_COUNTER[m["attr"]]
     if (m := _ENGLISH_RE.match(folded)) is not None:
         return _ENGLISH_NUMBERS[m["w"]]
+    if (m := _ENGLISH_TENS_RE.match(folded)) is not None and _ENGLISH_NUMBERS.get(m["o"] or "zero", 10) < 10:
+        return _ENGLISH_TENS[m["t"]] + _ENGLISH_NUMBERS[m["o"] or "zero"]
     if (n := _korean_words(_fold(text))) is not None:
         return n
     raise ParseError(Problem.NOT_NUMBER, text)
@@ -468,7 +486,8 @@ def _amount(text: str, original: str) -> tuple[Decimal, bool]:
             if last_small is not None and unit >= last_small:
                 raise ParseError(Problem.NOT_MONEY, original)  # 5백3천
             group += (pending if pending is not None else Decimal(1)) * unit
-            pending, last_small, korean = None, unit, True
+            # 오백 or 팔십 alone is not a unit: said for 오백만원 as often as for 500원, so it is asked
+            pending, last_small = None, unit
         elif m["big"] is not None:
             unit = _BIG[m["big"]]
             if last_big is not None and unit >= last_big:
@@ -853,7 +872,7 @@ def _money_problem(question: Question, money: Money, lang: Lang | str) -> str | 
         return message("per_month", lang, given=given, converted=won(round(money.amount / 12), lang))
     if wanted == "year" and money.period == "month":
         return message("per_year", lang, given=given, converted=won(money.amount * 12, lang))
-    if not money.has_unit and 0 < money.amount < 1000:
+    if not money.has_unit and 0 < money.amount < 10_000:
         # nobody lives on 80 won a month: "80" is 80만원 typed without its unit
         return message(
             "tiny_amount",
@@ -932,6 +951,7 @@ RELATION_WORDS: dict[str, str] = _synonyms(
 _PAIRS = frozenset(("부모", "부모님", "parents"))  # "부모님과 살아요": both parents
 _ALONE_WORDS = _table(
     "혼자|혼자살아요|혼자 살아요|혼자 삽니다|혼자요|독거|없음|없어요|alone|live alone|nobody|none"
+    "|just me|only me|me alone|by myself|i live alone|i live by myself|it's just me"
 )
 _COUNT = re.compile(
     r"(?P<n>\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|하나|둘|셋|넷|one|two|three|four|five)\s*(?:명|분|사람|people)?"
@@ -960,6 +980,9 @@ _COUNT_WORDS = {
 _RELATION_RE = re.compile(_alternation(RELATION_WORDS), re.IGNORECASE)
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|두|세|네|다섯|two|three|four|five)\s*$", re.IGNORECASE)
 MAX_MEMBERS = 19
+_GONE = re.compile(
+    r"^\S{0,2}\s*(?:은|는|이|가)?\s*(?:먼저\s*(?:갔|가)|돌아가|세상\s*떠|죽|사별|이혼|따로|없|passed|died|lives?\s+apart)"
+)
 
 
 def parse_members(text: str) -> list[str]:
@@ -971,6 +994,8 @@ def parse_members(text: str) -> list[str]:
     for m in _RELATION_RE.finditer(folded):
         relation = RELATION_WORDS[m.group(0).lower()]
         after = folded[m.end() : m.end() + 8].lstrip()
+        if _GONE.match(folded[m.end() : m.end() + 12]):
+            continue  # "영감은 먼저 갔고", "남편은 돌아가셨어요", "아들은 따로 살아요": not living here
         before = _COUNT_BEFORE.search(folded[max(0, m.start() - 8) : m.start()])
         count_m = _COUNT.match(after)
         if count_m is not None and count_m.group(0).strip():

@@ -43,6 +43,12 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"만\s*(?P<v>\d+)", {"age": V}),
     (r"(?:age|aged|나이)\s*(?P<v>.+)", {"age": V}),
     (r"(?P<v>\d+)\s*(?:yo|y/o|years?\s*old|yrs?\s*old)", {"age": V}),
+    (r"(?:i\s*am|i'm)\s*(?P<v>\d+)", {"age": V}),
+    # 칠십이세, 일흔두 살: the age question's parser reads the words and refuses what it cannot
+    (
+        r"(?P<v>[일이삼사오육칠팔구십백스물서른마흔쉰예순일흔여든아흔하나둘셋넷다섯여섯일곱여덟아홉열두세네]+\s*(?:세|살))",
+        {"age": V},
+    ),
     # household size
     (r"(?P<v>\d+)\s*인(?:\s*가구)?", {"household_size": V}),
     (r"(?P<v>(?:\d+|" + _KOREAN_COUNT + r")\s*(?:명|식구))", {"household_size": V}),
@@ -159,6 +165,7 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
 )
 
+_NEXT_LABEL = re.compile(r"\s(?:월세|rent)\b", re.IGNORECASE)
 _COMPILED = tuple((re.compile(pattern, re.IGNORECASE), answers) for pattern, answers in TOKENS)
 _MAX_WORDS = 5
 _WORD = re.compile(r"[^\s·/;|]+")
@@ -206,6 +213,8 @@ def _resolve(manual: Manual, answers: dict[str, Any], m: re.Match[str]) -> dict[
             out[qid] = given  # a version 1 fact the chat no longer asks (lives_alone): taken as is
             continue
         if given is V:
+            if _NEXT_LABEL.search(m["v"]):
+                return None  # "월 65만 월세 25만": 월세 starts the next entry, it is no period of this one
             parsed = parse_answer(question, m["v"], "ko")
             if not parsed.ok:
                 return None

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bench import BENCH_DIR as BENCH
 from bench import CONSULT_DATE, load_profiles
 from bench import encoders as bench_encoders
 from bench import questions as bench_questions
@@ -213,3 +214,19 @@ def test_dashboard_bench(capsys: pytest.CaptureFixture[str]) -> None:
     page = result["pages"]["centre"]["needs"]
     assert {"server_p50_ms", "server_max_ms", "wall_max_ms", "bytes"} <= page.keys()
     assert {"target_ms", "slowest_ms", "met"} <= result.keys()
+
+
+def test_conversation_bench_reports_both_banks_and_meets_the_issue_phrases(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import conversation as bench_conversation
+
+    result = _run(bench_conversation.main, ["--json"], capsys)
+    assert {"bank", "phrases", "conversations"} <= result.keys()
+    # the tuning bank holds issue 17's phrases: none may be refused or misread
+    assert result["phrases"]["refused"] == 0 and result["phrases"]["misread"] == 0
+    assert result["conversations"]["messages_per_question"] <= 1.2
+    bank, first = str(BENCH / "phrases_heldout.yaml"), str(BENCH / "first_messages_heldout.yaml")
+    heldout = _run(bench_conversation.main, ["--json", "--bank", bank, "--first", first], capsys)
+    assert heldout["phrases"]["entries"] >= 300 and heldout["first_messages"]["messages"] >= 60
+    assert {"understood", "refused", "misread", "understood_pct"} <= heldout["phrases"].keys()

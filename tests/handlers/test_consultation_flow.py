@@ -83,7 +83,7 @@ async def test_typed_answers_are_parsed_and_bad_ones_asked_again_with_an_example
     await chat.press("자가진단")
     await chat.press("전체")
     await _answer_until(chat, "age", elderly_alone)
-    shown = await chat.send("일흔두살쯤?")
+    shown = await chat.send("일흔 넘었어요")  # an age band, not an age: asked again, never guessed
     assert "예: 72" in shown[-1].text and chat.consultation().current_question == "age"  # type: ignore[union-attr]
     await chat.send("많아요")
     shown = await chat.send("모르겠어요 진짜")
@@ -179,7 +179,10 @@ async def test_english_flow(chat_factory: Any, elderly_alone: dict[str, Any]) ->
     await chat.press("Self-check")
     await chat.press("Everything")
     await _answer_until(chat, "age", elderly_alone)
-    shown = await chat.send("seventy")
+    shown = await chat.send("seventy")  # English number words are read and said back in English
+    assert "Noted: Age: 70 years" in shown[-1].text
+    await chat.press("Back")
+    shown = await chat.send("very old")
     assert "number" in shown[-1].text.lower() and "72" in shown[-1].text
     await chat.consult(elderly_alone)
     assert "Basic pension" in chat.texts() and "programmes you may get" in chat.texts()

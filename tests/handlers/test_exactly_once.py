@@ -101,8 +101,8 @@ async def test_a_second_send_typed_before_the_next_question_appeared_answers_not
         assert now is not None and question_2 is not None
         assert now.answers == {"age": 2} and now.current_question == question_2.current_question
         # Typed after question 2 appeared, the same text is an answer to it.
-        await chat.send("혼자 살아요")
-        assert len(_answered(services, 1503)) == 2
+        await chat.send("혼자 살아요")  # answers who lives here and, said back, how many
+        assert _answered(services, 1503) == [("age", 2), ("members", []), ("household_size", 1)]
 
 
 async def test_when_it_is_unknown_which_message_showed_the_question_it_is_asked_again(

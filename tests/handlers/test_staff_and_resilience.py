@@ -263,7 +263,7 @@ async def test_error_handler_tells_the_user_and_logs_no_answers(
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    monkeypatch.setattr(consult, "parse_answer", boom)
+    monkeypatch.setattr(consult, "understand", boom)
     caplog.set_level("ERROR")
     await chat.send("비밀답변 72")
     assert "문제가 생겼어요" in chat.last().text

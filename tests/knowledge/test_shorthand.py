@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from knowledge.household import V1_REGION, is_fact
+from knowledge.manual import Manual
 from knowledge.model import Question, QuestionType
 from knowledge.parsing import normalize
 from knowledge.shorthand import TOKENS, Shorthand, V, parse_shorthand
@@ -264,3 +265,16 @@ def test_the_manual_decides_what_a_value_is(manual):
     assert age.max is not None
     assert parse_shorthand(f"{age.max}세", manual).answers == {"age": age.max}
     assert parse_shorthand(f"{age.max + 1}세", manual).unparsed == [f"{age.max + 1}세"]
+
+
+def test_korean_number_words_and_approximate_figures_in_one_line(manual: Manual) -> None:
+    parsed = parse_shorthand("칠십이세 혼자 월 육십오만원쯤 월세 이십오만", manual)
+    assert parsed.answers == {
+        "age": 72,
+        "lives_alone": True,
+        "household_income": 650_000,
+        "housing_type": "monthly_rent",
+        "monthly_rent": 250_000,
+    }
+    assert parsed.unparsed == []
+    assert parse_shorthand("I am 34 2인 월 150만", manual).answers["age"] == 34
