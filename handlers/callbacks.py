@@ -145,7 +145,7 @@ BUTTONS: dict[Action, Button] = {
     Action.REPORT_URGENCY: Button((_w("urgency"),), REPORTERS),
     # Results people can act on (handlers.results): the caller's own consultation, re-checked.
     Action.RESULTS_VIEW: Button(
-        (_id("consultation"), _w("view")), EVERYONE, "summary | details | why | docs | pdf | terms"
+        (_id("consultation"), _w("view")), EVERYONE, "summary | details | why | why_all | docs | pdf | terms"
     ),
     Action.PERSON: Button((_w("source"), _w("ref")), EVERYONE, "c | p | x: as NEED_START; phones, call-back"),
     Action.REMIND: Button(

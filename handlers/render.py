@@ -136,7 +136,9 @@ def question(manual: Manual, ask: Ask, lang: Lang) -> Msg:
         for c in q.choices:
             mark = "✅ " if c.value in ask.selected else "▫️ "
             rows.append([(mark + c.label.get(lang), build(Action.TOGGLE, cid, q.id, c.value))])
-        rows.append([(t("multi.done", lang), build(Action.DONE, cid, q.id))])
+        # the question says "없으면 '없음'": the button it names, until something is chosen
+        none = [] if ask.selected else [(t("multi.none", lang), build(Action.ANSWER, cid, q.id, "none"))]
+        rows.append([*none, (t("multi.done", lang), build(Action.DONE, cid, q.id))])
     else:
         example = q.example.get(lang) if q.example else "…"
         lines.append(f"<i>{escape(t('question.typed', lang, example=example))}</i>")

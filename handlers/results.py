@@ -31,7 +31,7 @@ from storage.models import ConsultationState
 from storage.steps import ConsultationRow
 
 TOP = 3
-VIEWS = ("summary", "details", "why", "docs", "pdf", "terms")
+VIEWS = ("summary", "details", "why", "why_all", "docs", "pdf", "terms")
 
 
 def today() -> dt.date:
@@ -143,8 +143,10 @@ def details(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg
     return Msg("\n".join(lines), [*rows, _back(lang, c.id)])
 
 
-def why(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg:
-    """Still unknown: what would settle it, in plain words. Not eligible: only what failed."""
+def why(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict], *, everything: bool = False) -> Msg:
+    """Still unknown: what would settle it, in plain words. Not eligible: only what failed — one line
+    each in the areas where something else may apply, and one line per other area (an older person
+    need not read why each of nine childcare programmes is not for her), all of it a button away."""
     manual, lang = turn.manual, turn.lang
     lines = [f"<b>{escape(t('results.why_head', lang))}</b>"]
     unknown = [v for v in advice.likely(verdicts) if v.status == Status.UNKNOWN]
@@ -162,9 +164,27 @@ def why(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg:
     )
     if no:
         lines += ["", t("results.ineligible", lang)]
-    lines += [_item(manual.programs[v.program].name.get(lang), _reason(manual, v, lang)) for v in no]
+    still = (v for v in verdicts.values() if v.status != Status.INELIGIBLE)
+    open_areas = {manual.programs[v.program].domain for v in still}
+    folded: dict[str, list[str]] = {}
+    for v in no:
+        program = manual.programs[v.program]
+        if everything or program.domain in open_areas:
+            lines.append(_item(program.name.get(lang), _reason(manual, v, lang)))
+        else:
+            folded.setdefault(program.domain, []).append(program.name.get(lang))
+    for domain, names in folded.items():
+        area = t("results.area_none", lang, area=manual.domains[domain].name.get(lang), n=len(names))
+        lines.append(_item(area, ", ".join(names)))
     lines += ["", f"<i>{escape(t('results.why_footer', lang))}</i>"]
-    return Msg("\n".join(lines), [_back(lang, c.id)])
+    rows: Keyboard = []
+    if folded:
+        rows.append([(t("results.b_why_all", lang), build(Action.RESULTS_VIEW, c.id, "why_all"))])
+    return Msg("\n".join(lines), [*rows, _back(lang, c.id)])
+
+
+def why_all(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Msg:
+    return why(turn, c, verdicts, everything=True)
 
 
 def _reason(manual: Manual, v: Verdict, lang: Lang) -> str:
@@ -255,7 +275,14 @@ def pdf(turn: Turn, c: ConsultationRow, verdicts: dict[str, Verdict]) -> Reply:
     )
 
 
-_VIEWS = {"summary": summary, "details": details, "why": why, "docs": docs, "terms": terms}
+_VIEWS = {
+    "summary": summary,
+    "details": details,
+    "why": why,
+    "why_all": why_all,
+    "docs": docs,
+    "terms": terms,
+}
 
 
 def own_results(turn: Turn) -> ConsultationRow | None:

@@ -132,3 +132,23 @@ async def test_a_well_formed_unknown_household_code_is_called_unknown(
     await chat.send("/cancel")
     shown = await chat.send("/visit H-0999 안부")
     assert "H-0999" in shown[-1].text and "/visit H-0042" not in shown[-1].text
+
+
+async def test_the_benefits_question_has_the_none_button_its_text_names(
+    chat_factory: Any, elderly_alone: dict[str, Any]
+) -> None:
+    chat: Chat = chat_factory(1790)
+    await chat.send("/start")
+    await chat.press("자가진단")
+    await chat.press("전체")
+    for _ in range(30):
+        c = chat.consultation()
+        assert c is not None and c.current_question is not None
+        if c.current_question == "welfare_status":
+            break
+        await chat.answer(elderly_alone.get(c.current_question))
+    assert c is not None and "없음" in chat.last().text
+    assert ("없음", f"a:{c.id}:welfare_status:none") in chat.last().flat_buttons()
+    await chat.press("없음")
+    c = chat.consultation()
+    assert c is not None and c.answers["welfare_status"] == [] and c.current_question != "welfare_status"

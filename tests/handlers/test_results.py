@@ -58,6 +58,13 @@ async def test_why_not_and_still_unknown_in_plain_words(
     assert "맞지 않는 조건" in why.text
     assert "— 기준:" not in why.text and "✓" not in why.text
     assert "장기요양등급: 모름" not in why.text
+    # areas where nothing applies are one line each (an older person reads no childcare reasons) …
+    assert "양육지원" in why.text and "모두 조건에 맞지 않아요" in why.text and "아동수당" in why.text
+    assert "부모급여 아이 나이" not in why.text
+    # … and every reason is one press away
+    (everything,) = await chat.press("하나하나 이유")
+    assert "부모급여 아이 나이" in everything.text and "모두 조건에 맞지 않아요" not in everything.text
+    assert why.text.count("\n") + 8 < everything.text.count("\n")
     (card,) = await chat.press_data("p:disability_pension")  # a card reads its reasons plainly too
     assert "이번 상담에서" in card.text and "— 기준:" not in card.text and "(필요:" in card.text
 
