@@ -35,7 +35,8 @@ from knowledge.manual import Manual
 from knowledge.model import QuestionType
 from knowledge.questioning import next_question
 from knowledge.screener import Screener
-from knowledge.understanding import first_message, understand
+from knowledge.statements import first_message
+from knowledge.understanding import understand
 
 GOAL_MESSAGES_PER_QUESTION = 1.2
 
@@ -68,6 +69,13 @@ def _plain(manual: Manual, qid: str, value: Any) -> str:
     return str(value)
 
 
+def same(got: Any, want: Any) -> bool:
+    """Lists compare as collections (the order people say them in does not matter), the rest as is."""
+    if isinstance(got, list) and isinstance(want, list):
+        return sorted(map(repr, got)) == sorted(map(repr, want))
+    return bool(got == want)
+
+
 def phrases(manual: Manual, bank: list[dict[str, Any]]) -> dict[str, Any]:
     outcome: Counter[str] = Counter()
     also: Counter[str] = Counter()
@@ -78,7 +86,7 @@ def phrases(manual: Manual, bank: list[dict[str, Any]]) -> dict[str, Any]:
         read = understand(manual, manual.questions[qid], str(entry["text"]), {})
         if not read.result.ok:
             kind = "refused"
-        elif read.result.value == entry["value"]:
+        elif same(read.result.value, entry["value"]):
             kind = "understood"
         else:
             kind = "misread"
@@ -91,9 +99,9 @@ def phrases(manual: Manual, bank: list[dict[str, Any]]) -> dict[str, Any]:
             )
         want_also = entry.get("also") or {}
         for key, value in want_also.items():
-            also["found" if read.also.get(key) == value else "missed"] += 1
+            also["found" if same(read.also.get(key), value) else "missed"] += 1
         for key, value in read.also.items():
-            if key in want_also and want_also[key] != value:
+            if key in want_also and not same(want_also[key], value):
                 also["wrong"] += 1
             elif key not in want_also:
                 also["extra"] += 1
@@ -117,9 +125,9 @@ def first_messages(manual: Manual, bank: list[dict[str, Any]]) -> dict[str, Any]
         want = entry.get("facts") or {}
         got = first_message(manual, str(entry["text"]))
         for key, value in want.items():
-            counts["right" if got.get(key) == value else "missed"] += 1
+            counts["right" if same(got.get(key), value) else "missed"] += 1
         for key, value in got.items():
-            if key in want and want[key] != value:
+            if key in want and not same(want[key], value):
                 counts["wrong"] += 1
                 wrong.append({"text": entry["text"], "fact": key, "want": want[key], "got": value})
             elif key not in want:
@@ -173,7 +181,7 @@ def conversations(screener: Screener, bank: list[dict[str, Any]], as_of: dt.date
             if not read.result.ok:
                 totals["refused"] += 1
                 messages += 1
-            elif read.result.value != truth:
+            elif not same(read.result.value, truth):
                 totals["misread"] += 1
                 messages += 2
             answers[qid] = truth
@@ -181,7 +189,7 @@ def conversations(screener: Screener, bank: list[dict[str, Any]], as_of: dt.date
                 if other in answers:
                     continue
                 right = answer_for(manual, manual.questions[other], household.facts, as_of)
-                if value == right:
+                if same(value, right):
                     answers[other] = value
                     totals["settled_by_the_same_message"] += 1
                 else:

@@ -18,7 +18,7 @@ from handlers.limits import clip
 from handlers.render import Keyboard, Msg
 from handlers.route import Reply, Turn
 from handlers.texts import t
-from knowledge import understanding
+from knowledge import statements
 from knowledge.finder import SuggestionKind
 from storage import repo, steps
 from storage.models import ConsultationState
@@ -59,7 +59,7 @@ def first_message(turn: Turn, text: str) -> Reply | None:
     with only what is still needed. None for a plain search, and for staff (they search by name)."""
     if may(turn.role, STAFF) or steps.active(turn.session, turn.chat_id) is not None:
         return None
-    told = understanding.first_message(turn.manual, text)
+    told = statements.first_message(turn.manual, text)
     if not told:
         return None
     step = consult_handlers.begin(turn, Scope(), told=told)

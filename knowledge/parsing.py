@@ -47,12 +47,14 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     ),
     "housing_type": _synonyms(
         {
-            "owner": "자가|자기집|내집|제집|제 집|자택|집주인|own|own home|owner|my own house",
+            "owner": "자가|자기집|내집|제집|제 집|우리 집이에요|자택|집주인|own|own home|owner|my own house",
             "jeonse": "전세",
-            "monthly_rent": "월세|반전세|rent|renting",
-            "public_rental": "공공임대|영구임대|국민임대|임대아파트|임대주택|lh|public rental",
+            "monthly_rent": "월세|반전세|원룸|rent|renting",
+            "public_rental": (
+                "공공임대|영구임대|국민임대|임대아파트|임대주택|행복주택|매입임대|lh|public rental"
+            ),
             "non_housing": "쪽방|고시원|비닐하우스|컨테이너|여인숙|비주택|gosiwon",
-            "homeless": "노숙|거리|집 없음|homeless",
+            "homeless": "노숙|거리|집 없음|길에서 자|역에서 자|homeless",
         }
     ),
     "region": _synonyms(
@@ -82,39 +84,62 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
         {
             "employed": (
                 "직장|회사|근로|재직|취업|회사원|직장인|공장|식당에서 일|경비|청소 일|요양보호사|배달"
+                "|알바|아르바이트|일용직|설거지|상하차|편의점|육아휴직|출산휴가|건설 현장|공사장"
+                "|part-time|part time"
                 "|일 다녀요|일 나가요|일해요|일하고 있어요|출근|i work|working|have a job"
             ),
-            "self_employed": "자영업|장사|가게 해요|가게를 해요|가게 운영|사업해요|노점",
+            "self_employed": (
+                "자영업|장사|가게 해요|가게를 해요|가게 운영|사업해요|노점|농사|농사지어요|개인사업자"
+                "|운영해요"
+                "|미용실 해요|식당 해요|own business|self employed|farmer|farming"
+            ),
             "job_seeking": (
-                "구직|구직중|일자리 찾는 중|일 찾는 중|일자리 구하는 중|job seeking|looking for a job"
+                "구직|구직중|일자리 찾는 중|일 찾는 중|일자리 구하는 중|알아보는 중|알아보고 있어요|구하는 중"
+                "|찾고 있어요|job seeking|looking for a job|looking for work"
             ),
             "not_working": (
                 "무직|일 안 함|일안함|일 안해요|일 안 해요|안해요|놀아요|쉬어요|쉬고 있어요|은퇴|퇴직했어요"
                 "|주부|전업주부|살림해요|집에 있어요|not working|retired|housewife|stay at home"
             ),
             "unable_to_work": (
-                "근로불가|근로무능력|아파서 일 못|일을 못 해요|일 못해요|일을 할 수 없|can't work|cannot work"
+                "근로불가|근로무능력|아파서 일 못|일을 못 해요|일 못해요|일 못 해요|일을 할 수 없"
+                "|거동을 못|거동 못"
+                "|can't work|cannot work|unable to work"
             ),
             "student": "학생",
         }
     ),
     "student_level": _synonyms(
         {
-            "none": "안 다님|안다님|안 다녀요|학생 아님",
-            "elementary": "초등",
-            "middle": "중학|중등",
-            "high": "고등|고교",
-            "university": "대학|대학원|college",
+            "none": "안 다님|안다님|안 다녀요|학생 아님|휴학|졸업|졸업했어요|not a student|graduated",
+            "elementary": "초등|초1|초2|초3|초4|초5|초6",
+            "middle": "중학|중등|중1|중2|중3",
+            "high": "고등|고교|고1|고2|고3",
+            "university": "대학|대학원|전문대|college|university",
+        }
+    ),
+    "nationality": _synonyms(
+        {
+            "korean": "한국|한국인|한국 국적|내국인|귀화|귀화했어요|korean citizen|korean national",
+            "marriage_migrant": (
+                "결혼이민|결혼이민자|결혼 이민|f-6|f6|married to a korean|married to korean"
+                "|한국 남자랑 결혼|한국 사람이랑 결혼|한국 남편|한국 아내|시집왔어요|시집 왔어요"
+            ),
+            "foreign": "외국인|외국 국적|foreigner|foreign national|외국 사람",
         }
     ),
     "crisis": _synonyms(
         {
-            "job_loss": "실직|해고|폐업|휴업",
-            "earner_lost": "사망|가출|구금",
-            "serious_illness": "질병|부상|큰 병",
-            "abuse_or_violence": "학대|방임|폭력",
-            "disaster": "화재|재난",
-            "utility_cut": "단전|단수|단가스",
+            "job_loss": (
+                "실직|해고|폐업|휴업|문 닫았|문을 닫았|잘렸|짤렸|일자리도 잃|일자리를 잃|lost my job|laid off"
+            ),
+            "earner_lost": "사망|가출|구금|교도소|수감|구속|세상을 떠|집 나가서|died|passed away|in prison",
+            "serious_illness": (
+                "질병|부상|큰 병|암 진단|교통사고|크게 다쳤|뇌출혈|뇌졸중|쓰러져|입원|수술|cancer|accident"
+            ),
+            "abuse_or_violence": "학대|방임|폭력|때리고|때려요|때립니다|폭행|hits me|beats me|abuse",
+            "disaster": "화재|재난|홍수|침수|잠겨서|태풍|지진|불이 나|불이 났|flood|fire",
+            "utility_cut": "단전|단수|단가스|끊겼|끊겨|끊기고|cut off",
         }
     ),
 }
@@ -501,7 +526,9 @@ def _amount(text: str, original: str) -> tuple[Decimal, bool]:
             total += pending * _ENGLISH_MULT[m["en"]]
             pending, english = None, True
     tail = group + (pending or 0)
-    if last_big == _BIG["억"] and 0 < tail < _BIG["만"]:
+    if last_big == _BIG["억"] and last_small is None and 0 < tail < 10 and tokens[-1]["num"] is not None:
+        tail *= 10**7  # 2억5 is said for 2억 5천만 (2.5억)
+    elif last_big == _BIG["억"] and 0 < tail < _BIG["만"]:
         tail *= _BIG["만"]  # 1억2천 and 1억 5000 are said for 1억 2천만 and 1억 5천만, never 1억 2천원
     return total + tail, english or korean
 
@@ -566,8 +593,8 @@ def parse_bool(text: str) -> bool:
 _NEGATION = re.compile(r"아니|않|안\s|없|\bnot\b|\bno\b|n't|\bnon")
 _NUMBER_PICK = re.compile(r"^(?P<n>\d+)\s*(?:번|\.|\))?$")
 _NONE_CHOICES = _table(
-    "없음|없어요|없습니다|해당없음|해당사항없음|없다|아니요|아니오|아뇨|아니"
-    "|none|no|nothing|n/a|na|none of these"
+    "없음|없어요|없습니다|해당없음|해당사항없음|없다|아니요|아니오|아뇨|아니|업어요|업음|없슴|없어여|엄써요"
+    "|ㄴㄴ없음|ㄴㄴ|none|no|nothing|n/a|na|none of these"
 )
 
 
@@ -939,13 +966,18 @@ def parse_answer(question: Question, text: str, lang: Lang | str = Lang.KO) -> P
 
 RELATION_WORDS: dict[str, str] = _synonyms(
     {
-        "spouse": "배우자|남편|아내|부인|와이프|집사람|영감|할아범|husband|wife|spouse|partner",
+        "spouse": (
+            "배우자|남편|아내|부인|와이프|마누라|집사람|안사람|영감|할아범|할멈|바깥양반|husband|wife|spouse|partner"
+        ),
         "child": "자녀|자식|아들|딸|아이|애|아기|애기|son|daughter|child|children|kid|kids|baby",
         "parent": "부모|부모님|어머니|아버지|엄마|아빠|어머님|아버님|mother|father|mom|dad|parent|parents",
-        "grandchild": "손자|손녀|손주|손자녀|grandson|granddaughter|grandchild|grandchildren",
+        "grandchild": "손자|손녀|손녀딸|손주|손자녀|grandson|granddaughter|grandchild|grandchildren",
         "grandparent": "할머니|할아버지|조부모|grandmother|grandfather|grandma|grandpa|grandparent",
         "sibling": "형제자매|형제|자매|남매|형|누나|언니|오빠|동생|남동생|여동생|brother|sister|sibling",
-        "other": "친구|지인|동거인|룸메이트|friend|roommate|other",
+        "other": (
+            "친구|지인|동거인|룸메이트|사위|며느리|삼촌|외삼촌|이모|고모|숙모|조카|올케|시누이|처제|처남"
+            "|friend|roommate|other|uncle|aunt|nephew|niece|son-in-law|daughter-in-law"
+        ),
     }
 )
 _PAIRS = frozenset(("부모", "부모님", "parents"))  # "부모님과 살아요": both parents
@@ -980,9 +1012,30 @@ _COUNT_WORDS = {
 _RELATION_RE = re.compile(_alternation(RELATION_WORDS), re.IGNORECASE)
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|두|세|네|다섯|two|three|four|five)\s*$", re.IGNORECASE)
 MAX_MEMBERS = 19
-_GONE = re.compile(
-    r"^\S{0,2}\s*(?:은|는|이|가)?\s*(?:먼저\s*(?:갔|가)|돌아가|세상\s*떠|죽|사별|이혼|따로|없|passed|died|lives?\s+apart)"
+# "애들 다 출가했어요", "자식들은 서울 살아요", "아들 하나는 장가가서": living elsewhere.
+_ELSEWHERE = re.compile(
+    r"^[^.,]{0,10}?(?:출가|장가|시집|결혼해서|분가|독립|따로|멀리|외국|해외|데려갔|나가\s*살"
+    r"|(?:서울|부산|대구|인천|광주|대전|울산|지방|시골|다른\s*데|딴\s*데)(?:에서|에)?\s*(?:살|있|지내))"
 )
+_GONE = re.compile(
+    r"^\S{0,2}\s*(?:은|는|이|가)?\s*(?:(?:몇\s*해|몇\s*년|\d+\s*년|작년|재작년|오래)\s*(?:전에|에)?\s*)?"
+    r"(?:병으로\s*)?(?:먼저\s*)?"
+    r"(?:갔|가셨|보내|보냈|돌아가|세상\s*떠|떠나|떠난|떠났|죽|사별|이혼|따로|없|passed|died|lives?\s+apart)"
+)
+
+
+def relations_said(text: str) -> tuple[set[str], set[str]]:
+    """(relations said to live here, relations said to be gone or elsewhere): "남편은 몇 해 전에 갔고
+    딸이랑 살아요" → ({child}, {spouse})."""
+    folded = _strip_polite(_fold(text))
+    alive: set[str] = set()
+    gone: set[str] = set()
+    for m in _RELATION_RE.finditer(folded):
+        relation = RELATION_WORDS[m.group(0).lower()]
+        after = folded[m.end() : m.end() + 20]
+        none = folded[max(0, m.start() - 1) : m.start()] == "무"  # 무자녀
+        (gone if none or _GONE.match(after) or _ELSEWHERE.match(after) else alive).add(relation)
+    return alive, gone
 
 
 def parse_members(text: str) -> list[str]:
@@ -994,8 +1047,8 @@ def parse_members(text: str) -> list[str]:
     for m in _RELATION_RE.finditer(folded):
         relation = RELATION_WORDS[m.group(0).lower()]
         after = folded[m.end() : m.end() + 8].lstrip()
-        if _GONE.match(folded[m.end() : m.end() + 12]):
-            continue  # "영감은 먼저 갔고", "남편은 돌아가셨어요", "아들은 따로 살아요": not living here
+        if _GONE.match(folded[m.end() : m.end() + 20]):
+            continue  # "영감은 먼저 갔고", "남편은 몇 해 전에 갔고", "아들은 따로 살아요": not living here
         before = _COUNT_BEFORE.search(folded[max(0, m.start() - 8) : m.start()])
         count_m = _COUNT.match(after)
         if count_m is not None and count_m.group(0).strip():
@@ -1009,8 +1062,12 @@ def parse_members(text: str) -> list[str]:
         else:
             n = 2 if m.group(0) in _PAIRS else 1
         if relation == "spouse":
-            n = 1
+            n = 0 if "spouse" in found else 1  # "남편이랑 … 남편이 잘려서": one husband, named twice
+        if raw is None and "쌍둥이" in folded[max(0, m.start() - 5) : m.start()]:
+            n = 2  # 쌍둥이 아들: two sons
         found.extend([relation] * n)
+        if folded[m.end() : m.end() + 3].lstrip().startswith("내외"):
+            found.append("other")  # 아들 내외: the son and his wife
     if not found:
         if re.search(r"혼자|alone", folded):
             return []
