@@ -76,7 +76,16 @@ def first_message(turn: Turn, text: str) -> Reply | None:
 
 
 def _fitting(turn: Turn, text: str) -> Keyboard:
-    """Buttons for the programmes (or, when none is clear, the areas) that fit a sentence."""
+    """Buttons for the programmes (or, when none is clear, the areas) that fit a sentence: what its
+    last clause asks for first (병원비가 많이 나와요), then the whole sentence."""
+    need = statements.need_clause(text)
+    if need != text:
+        asked = turn.services.finder.find(need, limit=3)
+        if asked.confident:
+            whole = turn.services.finder.find(text, limit=3)
+            ids = [h.program_id for h in asked.results]
+            ids += [h.program_id for h in whole.results if whole.confident and h.program_id not in ids]
+            return [[_program_button(turn, pid)] for pid in ids[:4]]
     found = turn.services.finder.find(text, limit=3)
     if found.confident:
         return [[_program_button(turn, h.program_id)] for h in found.results]

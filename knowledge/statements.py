@@ -288,3 +288,13 @@ def first_message(manual: Manual, text: str) -> dict[str, Any]:
     if not clean or len(clean) > MAX_LENGTH or _SOMEONE_ELSE.search(clean):
         return {}
     return facts_in(manual, clean)
+
+
+_CLAUSE_END: Final = re.compile(r"(?:인데요?|는데요?|이고|이라서|라서|해서|[.,!?;])\s+")
+
+
+def need_clause(text: str) -> str:
+    """The clause that says what is needed: Korean puts it last ("혼자 사는 노인인데 | 병원비가 많이
+    나와요"); the whole text when there is one clause."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(normalize(text)) if len(c.strip()) >= 3]
+    return clauses[-1] if clauses else normalize(text)

@@ -65,6 +65,9 @@ async def test_a_residents_first_sentence_keeps_its_facts_and_asks_only_the_rest
     shown = await chat.send("혼자 사는 노인인데 병원비가 많이 나와요")
     text = "\n".join(m.text for m in shown)
     assert "알아들었어요" in text and "혼자 삶" in text
+    # what she asks for (병원비) comes first among the programmes offered, then what fits who she is
+    offered = [label for label, _ in shown[0].flat_buttons()]
+    assert offered[0] in ("재난적의료비 지원", "본인부담상한제", "의료급여 (국민기초생활보장)"), offered
     c = chat.consultation()
     assert c is not None and c.state == "asking"
     assert c.answers == {"household_size": 1, "members": []}

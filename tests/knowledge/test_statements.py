@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from knowledge.manual import Manual
-from knowledge.statements import first_message
+from knowledge.statements import first_message, need_clause
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,15 @@ def test_counts_places_and_work_in_a_first_message(manual: Manual) -> None:
     assert facts["household_size"] == 4 and sorted(facts["members"]) == ["child", "child", "spouse"]
     assert facts["region"] == "gyeonggi" and facts["crisis"] == ["job_loss"]
     assert "employment" not in facts  # 남편이 잘렸다: the writer's own work is not said
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("혼자 사는 노인인데 병원비가 많이 나와요", "병원비가 많이 나와요"),
+        ("아들이랑 둘이 사는데 월세가 밀렸어요", "월세가 밀렸어요"),
+        ("기초연금", "기초연금"),
+    ],
+)
+def test_the_clause_that_says_what_is_needed(text: str, need: str) -> None:
+    assert need_clause(text) == need
