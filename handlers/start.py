@@ -110,10 +110,16 @@ def on_text(turn: Turn) -> Reply:
     if drafted is not None:
         return drafted
     active = steps.active(turn.session, turn.chat_id)
-    if active is not None and active.state == ConsultationState.ASKING and active.current_question:
-        reply = consult_handlers.answer_typed(turn, active, text)
-    elif may(turn.role, STAFF) and repo.normalise_household_code(text) is not None:
+    asking = active is not None and active.state == ConsultationState.ASKING and active.current_question
+    if may(turn.role, STAFF) and repo.normalise_household_code(text) is not None:
+        # A household code is no answer to any question: staff look a household up at any moment,
+        # and the consultation on screen waits (menu → 이어서 하기).
         reply = staff.show_household(turn, text)
+        if asking:
+            reply.messages.append(Msg(t("consult.waits", turn.lang)))
+    elif asking:
+        assert active is not None
+        reply = consult_handlers.answer_typed(turn, active, text)
     else:
         longer = too_long(turn, text, programs.MAX_SEARCH)
         reply = longer or programs.first_message(turn, masked.text) or programs.search(turn, masked.text)

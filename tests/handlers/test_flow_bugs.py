@@ -152,3 +152,23 @@ async def test_the_benefits_question_has_the_none_button_its_text_names(
     await chat.press("없음")
     c = chat.consultation()
     assert c is not None and c.answers["welfare_status"] == [] and c.current_question != "welfare_status"
+
+
+async def test_staff_look_a_household_up_in_the_middle_of_a_consultation(
+    chat_factory: Any, services: Services
+) -> None:
+    """A household code typed under a question is no answer: the household is shown, the question waits."""
+    _role(services, 5410, Role.STAFF)
+    with services.db.session() as s:
+        repo.create_household(s, "H-0007", repo.get_user(s, 5410))
+    chat: Chat = chat_factory(5410)
+    await chat.send("/start")
+    await chat.press("자가진단")
+    await chat.press("전체")
+    before = chat.consultation()
+    assert before is not None and before.current_question is not None
+    shown = await chat.send("h 0007")
+    assert any("가구 H-0007" in m.text for m in shown) and "이어서" in shown[-1].text
+    after = chat.consultation()
+    assert after is not None and after.answers == before.answers
+    assert after.current_question == before.current_question
