@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from knowledge import expr as E
 from knowledge import people
@@ -53,6 +53,11 @@ class Run(Protocol):
 
 
 Fn = Callable[[Run, Person | None], Value]
+# The same evaluators as the type checker of this module has proved them to be (a number's, a condition's):
+# cast once when compiling, so evaluating needs no check of what each node returned.
+NumFn = Callable[[Run, Person | None], Num]
+TruthFn = Callable[[Run, Person | None], Truth]
+CatFn = Callable[[Run, Person | None], Cat]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,9 @@ class Type:
 class Compiled:
     type: Type
     fn: Fn
+    # Reads nothing of the household: literals, parameters and the date, and what is made of them only.
+    # Such a value is worked out once per consultation date (_node), not on every screening.
+    fixed: bool = False
 
 
 @dataclass
@@ -94,6 +102,8 @@ class Compiler:
 
     def _node(self, node: E.Node, person: bool) -> Compiled:
         compiled = self._build(node, person)
+        if compiled.fixed and not isinstance(node, E.Lit):
+            compiled = Compiled(compiled.type, _by_date(compiled.fn), fixed=True)
         self.fns[id(node)] = compiled
         return compiled
 
@@ -107,22 +117,20 @@ class Compiler:
         if isinstance(node, E.Neg):
             inner = self._num(node.a, person)
             f = inner.fn
-            return Compiled(inner.type, lambda r, p: V.neg(_n(f(r, p))))
+            return Compiled(inner.type, lambda r, p: V.neg(_n(f(r, p))), inner.fixed)
         if isinstance(node, E.Cmp):
             return self._cmp(node, person)
         if isinstance(node, E.In):
             return self._in(node, person)
         if isinstance(node, E.Logic):
-            parts = [self._bool(item, person).fn for item in node.items]
-            combine = V.all_of if node.op == "and" else V.any_of
-
-            def logic(r: Run, p: Person | None) -> Value:
-                return combine(_t(f(r, p)) for f in parts)
-
-            return Compiled(Type(BOOL), logic)
+            items = [self._bool(item, person) for item in node.items]
+            parts = tuple(cast(TruthFn, item.fn) for item in items)
+            logic = _all_of(parts) if node.op == "and" else _any_of(parts)
+            return Compiled(Type(BOOL), logic, all(item.fixed for item in items))
         if isinstance(node, E.Not):
-            inner_fn = self._bool(node.a, person).fn
-            return Compiled(Type(BOOL), lambda r, p: V.negate(_t(inner_fn(r, p))))
+            inner = self._bool(node.a, person)
+            inner_fn = cast(TruthFn, inner.fn)
+            return Compiled(Type(BOOL), lambda r, p: V.negate(inner_fn(r, p)), inner.fixed)
         assert isinstance(node, E.Call)
         return self._call(node, person)
 
@@ -130,11 +138,11 @@ class Compiler:
         value = node.value
         if isinstance(value, bool):
             fixed: Value = V.truth(value)
-            return Compiled(Type(BOOL), lambda r, p: fixed)
+            return Compiled(Type(BOOL), lambda r, p: fixed, fixed=True)
         if isinstance(value, str):
             raise E.FormulaError(f"'{value}' can only be compared with a choice (region == seoul)", node.col)
         number = V.exact(value)
-        return Compiled(Type(NUM), lambda r, p: number)
+        return Compiled(Type(NUM), lambda r, p: number, fixed=True)
 
     def _num(self, node: E.Node, person: bool) -> Compiled:
         compiled = self._node(node, person)
@@ -154,13 +162,13 @@ class Compiler:
         path = node.path
         man = self.manual
         if person and path in man.facts_person:
-            return self._person_attr(path, man.facts_person[path], lambda r, p: _person(p))
+            return self._person_attr(path, man.facts_person[path], own=True)
         if person and path in man.computed and man.computed[path].per == "person":
             return self._computed(path, node, person_level=True)
         head, _, rest = path.partition(".")
         if head == "self" and rest:
             if rest in man.facts_person:
-                return self._person_attr(rest, man.facts_person[rest], lambda r, p: r.household.people[0])
+                return self._person_attr(rest, man.facts_person[rest], own=False)
             if rest in man.computed and man.computed[rest].per == "person":
                 inner = self._computed(rest, node, person_level=True).fn
                 return Compiled(
@@ -184,9 +192,9 @@ class Compiler:
                 raise E.FormulaError(
                     f"parameter '{path}' is a table by {param.by}: call it, {path}(key)", node.col
                 )
-            return Compiled(Type(NUM, unit=param.unit), lambda r, p: r.param(path, None))
+            return Compiled(Type(NUM, unit=param.unit), lambda r, p: r.param(path, None), fixed=True)
         if path == "as_of_year":
-            return Compiled(Type(NUM, unit="year"), lambda r, p: V.exact(r.as_of.year))
+            return Compiled(Type(NUM, unit="year"), lambda r, p: V.exact(r.as_of.year), fixed=True)
         if path in man.units:
             raise E.FormulaError(f"'{path}' is a group of people: use it in sum/count/any/all", node.col)
         if path in man.facts_person:
@@ -195,14 +203,18 @@ class Compiler:
             )
         raise E.FormulaError(f"unknown name '{path}'", node.col)
 
-    def _person_attr(
-        self, attr: str, spec: FactSpec, who: Callable[[Run, Person | None], Person]
-    ) -> Compiled:
-        def read(r: Run, p: Person | None) -> Value:
-            found: Value = who(r, p).values[attr]
+    def _person_attr(self, attr: str, spec: FactSpec, own: bool) -> Compiled:
+        """A person's fact: of the person the formula is read for (own), or of the consulted person."""
+
+        def read_own(r: Run, p: Person | None) -> Value:
+            found: Value = _person(p).values[attr]
             return found
 
-        return Compiled(_fact_type(spec), read)
+        def read_self(r: Run, p: Person | None) -> Value:
+            found: Value = r.household.people[0].values[attr]
+            return found
+
+        return Compiled(_fact_type(spec), read_own if own else read_self)
 
     def _household_fact(self, fid: str, spec: FactSpec) -> Compiled:
         def read(r: Run, p: Person | None) -> Value:
@@ -222,16 +234,16 @@ class Compiler:
 
     def _bin(self, node: E.Bin, person: bool) -> Compiled:
         a, b = self._num(node.a, person), self._num(node.b, person)
-        fa, fb = a.fn, b.fn
+        fa, fb = cast(NumFn, a.fn), cast(NumFn, b.fn)
         op = {"+": V.add, "-": V.sub, "*": V.mul, "/": V.div}[node.op]
         # A sum keeps its left side's unit; a product or quotient the unit of its side that has one
         # (an amount × a rate is an amount).
         unit = a.type.unit if node.op in "+-" else (a.type.unit or b.type.unit)
 
         def binary(r: Run, p: Person | None) -> Value:
-            return op(_n(fa(r, p)), _n(fb(r, p)))
+            return op(fa(r, p), fb(r, p))
 
-        return Compiled(Type(NUM, unit=unit), binary)
+        return Compiled(Type(NUM, unit=unit), binary, a.fixed and b.fixed)
 
     def _cmp(self, node: E.Cmp, person: bool) -> Compiled:
         left = self._node_or_choice(node.a, node.b, person)
@@ -239,8 +251,9 @@ class Compiler:
         kinds = (left.type.kind, right.type.kind)
         op = node.op
         if kinds == (NUM, NUM):
-            fa, fb = left.fn, right.fn
-            return Compiled(Type(BOOL), lambda r, p: V.compare(op, _n(fa(r, p)), _n(fb(r, p))))
+            na, nb = cast(NumFn, left.fn), cast(NumFn, right.fn)
+            test = V.COMPARE[op]
+            return Compiled(Type(BOOL), lambda r, p: test(na(r, p), nb(r, p)), left.fixed and right.fixed)
         if op not in ("eq", "ne"):
             raise E.FormulaError(f"'{E.SYMBOL[op]}' compares numbers", node.col)
         if kinds == (BOOL, BOOL):
@@ -251,14 +264,14 @@ class Compiler:
                 equal = V.any_of((V.all_of((x, y)), V.all_of((V.negate(x), V.negate(y)))))
                 return equal if op == "eq" else V.negate(equal)
 
-            return Compiled(Type(BOOL), same)
+            return Compiled(Type(BOOL), same, left.fixed and right.fixed)
         if CAT in kinds and STR in kinds:
             cat, text = (left, node.b) if left.type.kind == CAT else (right, node.a)
             assert isinstance(text, E.Name | E.Lit)
             option = frozenset((self._choice(cat.type, text),))
-            f = cat.fn
+            f = cast(CatFn, cat.fn)
             negate = op == "ne"
-            return Compiled(Type(BOOL), lambda r, p: V.member(_c(f(r, p)), option, negate))
+            return Compiled(Type(BOOL), lambda r, p: V.member(f(r, p), option, negate), cat.fixed)
         raise E.FormulaError(
             f"cannot compare {_kind_text(left.type)} with {_kind_text(right.type)}", node.col
         )
@@ -283,7 +296,7 @@ class Compiler:
                     or not self._resolvable(node, person)
                 )
             ):
-                return Compiled(Type(STR), lambda r, p: V.NO)
+                return Compiled(Type(STR), lambda r, p: V.NO, fixed=True)
         return self._node(node, person)
 
     def _resolvable(self, node: E.Name | E.Lit, person: bool) -> bool:
@@ -311,8 +324,8 @@ class Compiler:
                 raise E.FormulaError("list items are choice values", _col(opt))
             options.append(self._choice(subject.type, opt))
         allowed = frozenset(options)
-        f, negate = subject.fn, node.negate
-        return Compiled(Type(BOOL), lambda r, p: V.member(_c(f(r, p)), allowed, negate))
+        f, negate = cast(CatFn, subject.fn), node.negate
+        return Compiled(Type(BOOL), lambda r, p: V.member(f(r, p), allowed, negate), subject.fixed)
 
     # ------------------------------------------------------------ functions
 
@@ -325,35 +338,53 @@ class Compiler:
         if fn in ("min", "max"):
             if len(args) < 2:
                 raise E.FormulaError(f"{fn}() takes two or more numbers", node.col)
-            fns = [self._num(a, person).fn for a in args]
+            compiled = [self._num(a, person) for a in args]
+            fns = [cast(NumFn, c.fn) for c in compiled]
             pick = V.minimum if fn == "min" else V.maximum
             unit = self.fns[id(args[0])].type.unit
-            return Compiled(Type(NUM, unit=unit), lambda r, p: pick(*(_n(f(r, p)) for f in fns)))
+            if len(fns) == 2:
+                f0, f1 = fns
+
+                def pick2(r: Run, p: Person | None) -> Value:
+                    return pick(f0(r, p), f1(r, p))
+
+                return Compiled(Type(NUM, unit=unit), pick2, all(c.fixed for c in compiled))
+            return Compiled(
+                Type(NUM, unit=unit),
+                lambda r, p: pick(*(f(r, p) for f in fns)),
+                all(c.fixed for c in compiled),
+            )
         if fn in ("round", "floor"):
             inner = self._one_num(node, person)
             op = V.round_won if fn == "round" else V.floor_
-            return Compiled(inner.type, lambda r, p: op(_n(inner.fn(r, p))))
+            return Compiled(inner.type, lambda r, p: op(_n(inner.fn(r, p))), inner.fixed)
         if fn == "mod":
             if len(args) != 2:
                 raise E.FormulaError("mod() takes two numbers", node.col)
-            fa, fb = self._num(args[0], person).fn, self._num(args[1], person).fn
-            return Compiled(Type(NUM), lambda r, p: V.mod(_n(fa(r, p)), _n(fb(r, p))))
+            a, b = self._num(args[0], person), self._num(args[1], person)
+            fa, fb = a.fn, b.fn
+            return Compiled(Type(NUM), lambda r, p: V.mod(_n(fa(r, p)), _n(fb(r, p))), a.fixed and b.fixed)
         if fn == "if":
             if len(args) != 3:
                 raise E.FormulaError("if() takes a condition and two numbers: if(cond, then, else)", node.col)
-            cond = self._bool(args[0], person).fn
+            test = self._bool(args[0], person)
+            cond = cast(TruthFn, test.fn)
             then, other = self._num(args[1], person), self._num(args[2], person)
-            ft, fo = then.fn, other.fn
+            ft, fo = cast(NumFn, then.fn), cast(NumFn, other.fn)
 
             def choose(r: Run, p: Person | None) -> Value:
-                c = _t(cond(r, p))
+                c = cond(r, p)
                 if c.tri is Tri.YES:
                     return ft(r, p)
                 if c.tri is Tri.NO:
                     return fo(r, p)
-                return V.choose(c, _n(ft(r, p)), _n(fo(r, p)))
+                return V.choose(c, ft(r, p), fo(r, p))
 
-            return Compiled(Type(NUM, unit=then.type.unit or other.type.unit), choose)
+            return Compiled(
+                Type(NUM, unit=then.type.unit or other.type.unit),
+                choose,
+                test.fixed and then.fixed and other.fixed,
+            )
         if fn in ("eligible", "receiving"):
             pid = self._program_arg(node)
             if fn == "eligible":
@@ -364,8 +395,9 @@ class Compiler:
         if fn == "known":
             if len(args) != 1:
                 raise E.FormulaError("known() takes one fact", node.col)
-            inner_fn = self._node(args[0], person).fn
-            return Compiled(Type(BOOL), lambda r, p: V.truth(_is_known(inner_fn(r, p))))
+            known = self._node(args[0], person)
+            inner_fn = known.fn
+            return Compiled(Type(BOOL), lambda r, p: V.truth(_is_known(inner_fn(r, p))), known.fixed)
         raise E.FormulaError(f"unknown function '{fn}' (known: {', '.join(sorted(FUNCTIONS))})", node.col)
 
     def _one_num(self, node: E.Call, person: bool) -> Compiled:
@@ -410,7 +442,7 @@ class Compiler:
         key = self._node(node.args[0], person)
         self._check_keys(node, param, key.type)
         fk, pid = key.fn, node.fn
-        return Compiled(Type(NUM, unit=param.unit), lambda r, p: r.param(pid, fk(r, p)))
+        return Compiled(Type(NUM, unit=param.unit), lambda r, p: r.param(pid, fk(r, p)), key.fixed)
 
     def _check_keys(self, node: E.Call, param: Any, key: Type) -> None:
         """Every value the key can take must have a figure (checked on every dated table)."""
@@ -470,6 +502,60 @@ class Compiler:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _all_of(parts: tuple[TruthFn, ...]) -> Fn:
+    """Kleene `and` over the parts, evaluated in order up to the first no (values.all_of, unrolled)."""
+
+    def logic(r: Run, p: Person | None) -> Value:
+        deps: frozenset[str] = V.NO_DEPS
+        unknown = False
+        for f in parts:
+            t = f(r, p)
+            tri = t.tri
+            if tri is Tri.NO:
+                return V.NO
+            if tri is Tri.UNKNOWN:
+                unknown = True
+                deps = deps | t.deps
+        return Truth(Tri.UNKNOWN, deps) if unknown else V.YES
+
+    return logic
+
+
+def _any_of(parts: tuple[TruthFn, ...]) -> Fn:
+    """Kleene `or` over the parts, evaluated in order up to the first yes (values.any_of, unrolled)."""
+
+    def logic(r: Run, p: Person | None) -> Value:
+        deps: frozenset[str] = V.NO_DEPS
+        unknown = False
+        for f in parts:
+            t = f(r, p)
+            tri = t.tri
+            if tri is Tri.YES:
+                return V.YES
+            if tri is Tri.UNKNOWN:
+                unknown = True
+                deps = deps | t.deps
+        return Truth(Tri.UNKNOWN, deps) if unknown else V.NO
+
+    return logic
+
+
+def _by_date(fn: Fn) -> Fn:
+    """A fixed value's evaluator, remembered per consultation date: it reads no household, and values are
+    never changed in place (values.py), so one value serves every screening on that date."""
+    memo: dict[dt.date, Value] = {}
+
+    def fixed(r: Run, p: Person | None) -> Value:
+        found = memo.get(r.as_of)
+        if found is None:
+            if len(memo) >= 32:  # a long-running process meets new days; most screenings are today's
+                memo.clear()
+            found = memo[r.as_of] = fn(r, p)
+        return found
+
+    return fixed
 
 
 def _fact_type(spec: FactSpec) -> Type:

@@ -142,6 +142,8 @@ class Household:
     receiving_deps: frozenset[str]
     totals: list[Total]
     given: frozenset[str] = frozenset()  # the fact names given, "don't know" (None) included
+    # What the build worked out for each person, for building again with more facts (build's `like`).
+    parts: _Parts | None = field(default=None, compare=False, repr=False)
 
     def person(self, handle: str) -> Person | None:
         return next((p for p in self.people if p.handle == handle), None)
@@ -175,24 +177,26 @@ def check_value(spec: FactSpec, value: Any, where: str, programs: Mapping[str, A
     if value is None:
         return None
     kind = spec.type
-    if kind in (FactType.MONEY, FactType.INT) and isinstance(value, dict):
+    if (kind is FactType.MONEY or kind is FactType.INT) and isinstance(value, dict):
         return _check_range(spec, value, where, programs)
-    if kind == FactType.MONEY:
+    if kind is FactType.MONEY:
+        if type(value) is int and 0 <= value <= 10**13:  # the common case, said first
+            return None
         if not _is_int(value):
             return f"{where}: an amount in won must be a whole number, got {value!r}"
         if value < 0:
             return f"{where}: an amount cannot be negative, got {value}"
         if value > 10**13:
             return f"{where}: {value} won is beyond any household's figure"
-    elif kind == FactType.INT:
+    elif kind is FactType.INT:
         if not _is_int(value):
             return f"{where}: must be a whole number, got {value!r}"
         if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
             return f"{where}: must be between {spec.min} and {spec.max}, got {value}"
-    elif kind == FactType.BOOL:
+    elif kind is FactType.BOOL:
         if not isinstance(value, bool):
             return f"{where}: must be true or false, got {value!r}"
-    elif kind == FactType.CHOICE:
+    elif kind is FactType.CHOICE:
         options = value if isinstance(value, list) and value else [value]  # a list: "one of these"
         if any(not isinstance(v, str) or spec.choice(v) is None for v in options):
             return f"{where}: {value!r} is not one of {', '.join(c.value for c in spec.choices)}"
@@ -208,6 +212,25 @@ def check_value(spec: FactSpec, value: Any, where: str, programs: Mapping[str, A
         if unknown:
             return f"{where}: unknown programme id {', '.join(map(repr, unknown))}"
     return None
+
+
+def _plainly_valid(spec: FactSpec, value: Any) -> bool:
+    """True for the values nearly every answer has (a whole amount in range, a yes / no, one of the
+    choices): check_value would find nothing wrong, and its message need not be prepared."""
+    kind = spec.type
+    kind_of_value = type(value)
+    if kind_of_value is int:
+        number: int = value
+        if kind is FactType.MONEY:
+            return 0 <= number <= 10**13
+        if kind is FactType.INT:
+            return (spec.min is None or number >= spec.min) and (spec.max is None or number <= spec.max)
+        return False
+    if kind_of_value is bool:
+        return kind is FactType.BOOL
+    if kind_of_value is str:
+        return kind is FactType.CHOICE and spec.choice(value) is not None
+    return False
 
 
 def _check_range(
@@ -236,35 +259,114 @@ def _range(spec: FactSpec, value: Any) -> tuple[float, float] | None:
 
 def as_value(spec: FactSpec, value: Any, dep: str) -> Value:
     """A given value (or None: unknown) as a partly known value whose unknown waits for `dep`."""
-    deps = frozenset((dep,))
     kind = spec.type
-    if kind in (FactType.MONEY, FactType.INT):
-        bounds = _range(spec, value)
-        if bounds is not None:
-            return Num(bounds[0], bounds[1], NO_DEPS if bounds[0] == bounds[1] else deps)
+    if kind is FactType.MONEY or kind is FactType.INT:
         if value is None:
             lo = float(spec.min) if spec.min is not None else 0.0
-            hi = float(spec.max) if spec.max is not None and kind == FactType.INT else INF
-            return Num(lo, hi, deps)
+            hi = float(spec.max) if spec.max is not None and kind is FactType.INT else INF
+            return Num(lo, hi, frozenset((dep,)))
+        bounds = _range(spec, value)
+        if bounds is not None:
+            return Num(bounds[0], bounds[1], NO_DEPS if bounds[0] == bounds[1] else frozenset((dep,)))
         return exact(float(value))
-    if kind == FactType.BOOL:
-        return Truth(Tri.UNKNOWN, deps) if value is None else truth(bool(value))
-    if kind == FactType.CHOICE:
+    if kind is FactType.BOOL:
+        return Truth(Tri.UNKNOWN, frozenset((dep,))) if value is None else truth(bool(value))
+    if kind is FactType.CHOICE:
         if value is None:
-            return Cat(None, deps)
+            return Cat(None, frozenset((dep,)))
         if isinstance(value, list):
-            return Cat(frozenset(value), deps if len(set(value)) > 1 else NO_DEPS)
+            return Cat(frozenset(value), frozenset((dep,)) if len(set(value)) > 1 else NO_DEPS)
         return Cat(frozenset((value,)))
-    return Chosen(None, deps) if value is None else Chosen(frozenset(value))
+    return Chosen(None, frozenset((dep,))) if value is None else Chosen(frozenset(value))
+
+
+class _Blanks:
+    """Every fact's value when nothing is given, for one manual's vocabulary: a household starts from
+    these and only the facts given are worked out. Values are never changed in place (values.py), so one
+    blank serves every household; the dicts handed out are copies."""
+
+    def __init__(self, manual: Manual) -> None:
+        self.manual = manual
+        self.household = {fid: as_value(spec, None, fid) for fid, spec in manual.facts_household.items()}
+        self._people: dict[str, dict[str, Value]] = {}
+        self._members: dict[tuple[bool, frozenset[str]], dict[str, Value]] = {}
+
+    def person(self, handle: str) -> dict[str, Value]:
+        found = self._people.get(handle)
+        if found is None:
+            if len(self._people) > 1_000:  # handles are few (child1 … child20); this guards odd ones
+                self._people.clear()
+            found = self._people[handle] = {
+                attr: as_value(spec, None, f"{handle}.{attr}")
+                for attr, spec in self.manual.facts_person.items()
+            }
+        return dict(found)
+
+    def members(self, extra: Num, relations: frozenset[str]) -> dict[str, Value]:
+        key = (extra.hi == 0, relations)
+        found = self._members.get(key)
+        if found is None:
+            if len(self._members) > 1_000:
+                self._members.clear()
+            found = self._members[key] = _member_values(self.manual, extra, relations)
+        return dict(found)
+
+
+_BLANKS: dict[int, _Blanks] = {}
+
+
+def _blanks(manual: Manual) -> _Blanks:
+    """The blanks of this manual (kept for the few manuals a process loads; it holds them alive, so an
+    id is never reused while it is a key here)."""
+    found = _BLANKS.get(id(manual))
+    if found is None or found.manual is not manual:
+        if len(_BLANKS) >= 8:
+            _BLANKS.clear()
+        found = _BLANKS[id(manual)] = _Blanks(manual)
+    return found
 
 
 # ---------------------------------------------------------------- the builder
+
+
+@dataclass(slots=True)
+class _Parts:
+    """Per person, what a build worked out from exactly which input, so that building the same household
+    again with a few more facts (the screener's assumed answers) redoes only what those facts change.
+    Each part is a pure function of the input kept beside it, and is reused only when that input is equal."""
+
+    manual: Manual
+    as_of: dt.date
+    checked: dict[int, tuple[dict[str, Any], str, dict[str, Any]]] = field(default_factory=dict)
+    # ^ id(a person object given) → (a copy of it, relation, its facts as checked)
+    values: dict[str, tuple[str, dict[str, Any], dict[str, Value]]] = field(default_factory=dict)
+    # ^ handle → (relation, the facts given for the person, every fact as a Value before any total)
+
+    def checked_person(self, raw: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        found = self.checked.get(id(raw))
+        if found is None or not _same(found[0], raw):
+            return None
+        return found[1], dict(found[2])
+
+    def person_values(self, person: Person) -> dict[str, Value] | None:
+        found = self.values.get(person.handle)
+        if found is None or found[0] != person.relation or not _same(found[1], person.values):
+            return None
+        return dict(found[2])
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same facts. Equality is enough: parts are kept only for facts that passed the checks, which
+    take a value of one type only (a whole number is never a bool), so equal values are the same answer."""
+    return a == b
 
 
 @dataclass
 class _Draft:
     manual: Manual
     as_of: dt.date
+    like: _Parts | None = None  # an earlier build's parts, for reuse
+    parts: _Parts | None = None  # this build's
     problems: list[str] = field(default_factory=list)
     people: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (relation, given facts)
     complete: bool = False  # the list of people is everyone
@@ -301,9 +403,17 @@ def _relation_of(handle: str) -> str | None:
     return m.group(2) or m.group(1)
 
 
-def build(manual: Manual, data: Mapping[str, Any], as_of: dt.date) -> Household:
-    """The household a mapping of facts describes; FactsError lists every field that is wrong."""
-    draft = _Draft(manual, as_of)
+def build(
+    manual: Manual, data: Mapping[str, Any], as_of: dt.date, like: Household | None = None
+) -> Household:
+    """The household a mapping of facts describes; FactsError lists every field that is wrong.
+
+    `like`: a household built before from some of the same facts; what it worked out for a person whose
+    facts are unchanged is taken over, not worked out again (the result is the same either way)."""
+    earlier = like.parts if like is not None else None
+    if earlier is not None and (earlier.manual is not manual or earlier.as_of != as_of):
+        earlier = None
+    draft = _Draft(manual, as_of, earlier, _Parts(manual, as_of))
     flat = _flatten(data, draft)
     person_specs = manual.facts_person
     household_specs = manual.facts_household
@@ -319,6 +429,7 @@ def build(manual: Manual, data: Mapping[str, Any], as_of: dt.date) -> Household:
     if draft.problems:
         raise FactsError(draft.problems)
     household.given = frozenset(flat)
+    household.parts = draft.parts
     return household
 
 
@@ -410,6 +521,27 @@ def _check_v1(manual: Manual, key: str, value: Any) -> str | None:
 def _person_from_object(
     draft: _Draft, i: int, raw: Any, specs: Mapping[str, FactSpec]
 ) -> tuple[str, dict[str, Any]] | None:
+    """A person object checked: (relation, facts), or None with the problems noted."""
+    if draft.like is not None and isinstance(raw, dict):
+        found = draft.like.checked_person(raw)
+        if found is not None:
+            _keep_checked(draft, raw, found)
+            return found
+    before = len(draft.problems)
+    found = _check_person(draft, i, raw, specs)
+    if found is not None and len(draft.problems) == before:
+        _keep_checked(draft, raw, found)
+    return found
+
+
+def _keep_checked(draft: _Draft, raw: dict[str, Any], found: tuple[str, dict[str, Any]]) -> None:
+    if draft.parts is not None:
+        draft.parts.checked[id(raw)] = (dict(raw), found[0], dict(found[1]))
+
+
+def _check_person(
+    draft: _Draft, i: int, raw: Any, specs: Mapping[str, FactSpec]
+) -> tuple[str, dict[str, Any]] | None:
     where = f"people[{i}]"
     if not isinstance(raw, dict):
         draft.problem(f'{where}: a person is an object such as {{"relation": "spouse", "age": 70}}')
@@ -430,6 +562,11 @@ def _person_from_object(
         spec = specs.get(attr)
         if spec is None or spec.derived:
             draft.problem(f"{where}.{attr}: unknown person fact")
+            continue
+        if value is None:
+            continue
+        if _plainly_valid(spec, value):
+            facts[attr] = value
             continue
         message = check_value(spec, value, f"{where}.{attr}", None)
         if message:
@@ -622,8 +759,8 @@ def _assemble(draft: _Draft, flat: dict[str, Any], people: list[Person]) -> Hous
         draft.problem("household_size: more people than the answers leave room for (no relation fits)")
     _self_facts(flat, people[0])
     for person in people:
-        person.values = _person_values(manual, person, as_of)
-    extra_values = _member_values(manual, extra, relations)
+        person.values = _person_values_once(draft, person)
+    extra_values = _blanks(manual).members(extra, frozenset(relations))
     totals = _totals(draft, flat, people, extra, relations)
     household = Household(
         as_of=as_of,
@@ -655,19 +792,39 @@ def _age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def _person_values_once(draft: _Draft, person: Person) -> dict[str, Value]:
+    """_person_values, taken over from the earlier build when the person and their facts are unchanged."""
+    found = draft.like.person_values(person) if draft.like is not None else None
+    if found is None:
+        found = _person_values(draft.manual, person, draft.as_of)
+    if draft.parts is not None:
+        draft.parts.values[person.handle] = (person.relation, dict(person.values), dict(found))
+    return found
+
+
 def _person_values(manual: Manual, person: Person, as_of: dt.date) -> dict[str, Value]:
     given = person.values
-    out: dict[str, Value] = {}
-    for attr, spec in manual.facts_person.items():
-        dep = f"{person.handle}.{attr}"
-        if attr == "relation":
-            out[attr] = Cat(frozenset((person.relation,)))
-        elif attr == "birth_year":
-            out[attr] = _birth_year(given, as_of, person.handle)
-        elif attr == "age" and "birth_date" in given and "age" not in given:
-            out[attr] = exact(_age_on(given["birth_date"], as_of))
-        else:
-            out[attr] = as_value(spec, given.get(attr), dep)
+    specs = manual.facts_person
+    handle = person.handle
+    out = _blanks(manual).person(handle)  # every fact unknown, in the vocabulary's order
+    for attr, value in given.items():
+        if value is not None and attr != "relation" and attr != "birth_year":
+            spec = specs.get(attr)
+            if spec is None:
+                continue
+            kind = spec.type
+            if type(value) is int and (kind is FactType.MONEY or kind is FactType.INT):
+                out[attr] = exact(float(value))  # as_value's answer for a whole number, said first
+            elif type(value) is bool and kind is FactType.BOOL:
+                out[attr] = truth(value)
+            else:
+                out[attr] = as_value(spec, value, f"{handle}.{attr}")
+    if "relation" in out:
+        out["relation"] = Cat(frozenset((person.relation,)))
+    if "birth_year" in out:
+        out["birth_year"] = _birth_year(given, as_of, handle)
+    if "age" in out and "birth_date" in given and "age" not in given:
+        out["age"] = exact(_age_on(given["birth_date"], as_of))
     return out
 
 
@@ -701,6 +858,7 @@ def _member_values(manual: Manual, extra: Num, relations: frozenset[str]) -> dic
 
 def _household_values(manual: Manual, flat: dict[str, Any]) -> dict[str, Value]:
     out: dict[str, Value] = {}
+    blank = _blanks(manual).household
     for fid, spec in manual.facts_household.items():
         value = flat.get(fid)
         if fid == "region" and value in V1_REGION:
@@ -708,7 +866,7 @@ def _household_values(manual: Manual, flat: dict[str, Any]) -> dict[str, Value]:
             continue
         if fid in ("medical_expenses_annual.covered", "medical_expenses_annual.uncovered"):
             continue  # cells with a total: below
-        out[fid] = as_value(spec, value, fid)
+        out[fid] = blank[fid] if value is None else as_value(spec, value, fid)
     covered = flat.get("medical_expenses_annual.covered")
     uncovered = flat.get("medical_expenses_annual.uncovered")
     total = flat.get("medical_expenses_annual")
@@ -814,17 +972,17 @@ def _narrow(
             if cells_a < cells_b:
                 derived.append((f"{name_b}-{name_a}", cells_b - cells_a, Num(b.lo - a.hi, b.hi - a.lo)))
 
+    values: dict[str, dict[str, Value]] = {MEMBERS: household.extra_values}
+    for person in reversed(household.people):  # the first of a handle wins, as in Household.person
+        values[person.handle] = person.values
+
     def current(cell: tuple[str, str]) -> Num:
-        return household.cell(*cell)
+        value = values[cell[0]][cell[1]]
+        assert isinstance(value, Num)
+        return value
 
     def store(cell: tuple[str, str], value: Num) -> None:
-        handle, attr = cell
-        if handle == MEMBERS:
-            household.extra_values[attr] = value
-        else:
-            person = household.person(handle)
-            assert person is not None
-            person.values[attr] = value
+        values[cell[0]][cell[1]] = value
 
     for _ in range(2):
         for name, cells, amount in derived:

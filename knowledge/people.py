@@ -10,7 +10,7 @@ narrows the result further. All of it is sound: the true value always lies in th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from knowledge.household import MEMBERS, Household, Person
@@ -46,6 +46,16 @@ class Aggregate:
     pred: Fn | None = None  # count/any/all: the condition; sum: None
     expr: Fn | None = None  # sum/min/max: the value
     plain: tuple[str, ...] | None = None  # sum of these money attributes: known totals apply
+    # A person's cells of `plain` ((handle, attribute) pairs), made once per handle.
+    _cells: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def cells(self, handle: str) -> frozenset[tuple[str, str]]:
+        found = self._cells.get(handle)
+        if found is None:
+            if len(self._cells) > 1_000:  # handles are few; this guards odd ones
+                self._cells.clear()
+            found = self._cells[handle] = frozenset((handle, a) for a in self.plain or ())
+        return found
 
 
 def _truth(value: Value) -> Truth:
@@ -62,7 +72,13 @@ def _in(agg: Aggregate, ctx: Ctx, person: Person) -> Truth:
     member = _truth(agg.where(ctx, person))
     if agg.pred is None or member.tri is Tri.NO:
         return member
-    return all_of((member, _truth(agg.pred(ctx, person))))
+    ok = _truth(agg.pred(ctx, person))
+    # all_of((member, ok)), said out for the two of them
+    if ok.tri is Tri.NO:
+        return NO
+    if member.tri is Tri.YES:
+        return ok
+    return Truth(Tri.UNKNOWN, member.deps | ok.deps if ok.tri is Tri.UNKNOWN else member.deps)
 
 
 def count(agg: Aggregate, ctx: Ctx) -> Num:
@@ -134,19 +150,24 @@ def total(agg: Aggregate, ctx: Ctx) -> Num:
     deps: frozenset[str] = NO_DEPS
     sure: set[tuple[str, str]] = set()
     maybe: set[tuple[str, str]] = set()
+    where, expr, plain = agg.where, agg.expr, agg.plain is not None
     for person in h.people:
-        member = _truth(agg.where(ctx, person))
-        if member.tri is Tri.NO:
+        member = _truth(where(ctx, person))
+        tri = member.tri
+        if tri is Tri.NO:
             continue
-        v = _num(agg.expr(ctx, person))
-        cells = {(person.handle, a) for a in agg.plain or ()}
-        if member.tri is Tri.YES:
-            lo, hi, deps = lo + v.lo, hi + v.hi, deps | v.deps
-            sure |= cells
+        v = _num(expr(ctx, person))
+        if tri is Tri.YES:
+            lo, hi = lo + v.lo, hi + v.hi
+            if v.deps:
+                deps = deps | v.deps
+            if plain:
+                sure |= agg.cells(person.handle)
         else:
             lo, hi = lo + min(0.0, v.lo), hi + max(0.0, v.hi)
             deps |= v.deps | member.deps
-            maybe |= cells
+            if plain:
+                maybe |= agg.cells(person.handle)
     if h.extra.hi > 0:
         lo, hi, deps = _members_share(agg, ctx, lo, hi, deps, sure, maybe)
     result = Num(lo, hi, NO_DEPS if lo == hi else deps)
@@ -172,7 +193,7 @@ def _members_share(
     if agg.plain is not None:
         # Their money is known only as one sum over all of them: use it whole.
         v = _num(agg.expr(ctx, ctx.blob(each=False)))
-        cells = {(MEMBERS, a) for a in agg.plain}
+        cells = agg.cells(MEMBERS)
         if member.tri is Tri.YES:
             (sure if h.extra.exact else maybe).update(cells)
             return lo + v.lo, hi + v.hi, deps | v.deps | h.extra.deps

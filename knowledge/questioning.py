@@ -104,8 +104,7 @@ def _askable(
         return found
     if qid in answers or qid in visiting:
         return []
-    gate = screener.gates.get(qid)
-    value = gate.fn(run, None) if gate is not None else None
+    value = run.gate(qid)
     tri = getattr(value, "tri", Tri.YES)
     if tri is Tri.YES:
         out = [qid]
@@ -123,10 +122,7 @@ def _askable(
 
 
 def _asking_for(screener: Screener, answers: Mapping[str, Any], deps: Iterable[str]) -> list[str]:
-    found: set[str] = set()
-    for dep in deps:
-        found.update(screener.informers(dep))
-    return [qid for qid in screener.question_order if qid in found and qid not in answers]
+    return [qid for qid in screener.informers_of_set(frozenset(deps)) if qid not in answers]
 
 
 def candidates(
@@ -147,14 +143,18 @@ def candidates(
         return {}
     scores: dict[str, float] = {}
     askable: dict[str, list[str]] = {}
+    helping: dict[frozenset[str], set[str]] = {}  # programmes waiting for the same facts: worked out once
     ids = list(programs) if programs is not None else list(screener.manual.programs)
     for pid in ids:
         result, _, _ = run.result(pid)
         if result.tri is not Tri.UNKNOWN:
             continue
-        helps: set[str] = set()
-        for qid in _asking_for(screener, answers, result.missing):
-            helps.update(_askable(screener, run, answers, qid, askable))
+        helps = helping.get(result.missing)
+        if helps is None:
+            helps = helping[result.missing] = set()
+            for qid in _asking_for(screener, answers, result.missing):
+                found = askable.get(qid)
+                helps.update(found if found is not None else _askable(screener, run, answers, qid, askable))
         for qid in helps:
             scores[qid] = scores.get(qid, 0.0) + 1.0 / len(helps)
     return scores

@@ -182,6 +182,7 @@ class Screener:
             raise CompileErrors(self.errors)
         self.question_order = tuple(manual.questions)
         self._informers: dict[str, tuple[str, ...]] = {}
+        self._informers_of: dict[frozenset[str], tuple[str, ...]] = {}
         self._figures: dict[tuple[Any, ...], Num] = {}
 
     def figure(self, pid: str, as_of: dt.date, key: Value | None) -> Num:
@@ -205,7 +206,10 @@ class Screener:
                 self._figures.clear()
             parameter = self.manual.parameters[pid]
             found = lookup.plain(parameter, as_of) if key is None else lookup.keyed(parameter, as_of, key)
-            self._figures[cache_key] = Num(found.lo, found.hi, NO_DEPS if found.exact else found.deps)
+            # Kept without what this key waits for: the next key of the same shape may wait for other
+            # facts (another person's age), and adds its own below.
+            kept = NO_DEPS if found.exact else found.deps if key is None else found.deps - key.deps
+            self._figures[cache_key] = Num(found.lo, found.hi, kept)
         if found.exact or key is None:
             return found
         # The range comes from the key's uncertainty: it waits for what the key waits for.
@@ -217,6 +221,16 @@ class Screener:
         for dep in deps:
             found.update(self.informers(dep))
         return tuple(q for q in self.question_order if q in found)
+
+    def informers_of_set(self, deps: frozenset[str]) -> tuple[str, ...]:
+        """informers_of for what a verdict waits for, remembered: households wait for the same few sets
+        of facts, and every screening and every choice of the next question reads them."""
+        found = self._informers_of.get(deps)
+        if found is None:
+            if len(self._informers_of) > 20_000:  # sets of fact names; this only guards odd handles
+                self._informers_of.clear()
+            found = self._informers_of[deps] = self.informers_of(deps)
+        return found
 
     def informers(self, dep: str) -> tuple[str, ...]:
         """The questions whose answer tells something about the fact `dep`, remembered per fact name."""
@@ -309,23 +323,25 @@ class Screener:
         if isinstance(answers, Household):
             return answers
         facts = facts_from_answers(self.manual, answers)
-        household = build(self.manual, facts, as_of)
-        assumed = self._assumed(answers, household, as_of)
-        if assumed:
-            try:
-                household = build(self.manual, {**facts, **assumed}, as_of)
-            except FactsError:
-                # An assumption that contradicts what was given (a listed parent for someone over 39)
-                # does not hold for this household: keep only those that fit.
-                kept: dict[str, Any] = {}
-                for key, value in assumed.items():
-                    try:
-                        build(self.manual, {**facts, **kept, key: value}, as_of)
-                    except FactsError:
-                        continue
-                    kept[key] = value
-                household = build(self.manual, {**facts, **kept}, as_of)
-        return household
+        first = build(self.manual, facts, as_of)
+        assumed = self._assumed(answers, first, as_of)
+        if not assumed:
+            return first
+        # Built again with the assumptions; what they leave unchanged (most people's facts) is taken over
+        # from the first build (`like`), not worked out twice.
+        try:
+            return build(self.manual, {**facts, **assumed}, as_of, like=first)
+        except FactsError:
+            # An assumption that contradicts what was given (a listed parent for someone over 39)
+            # does not hold for this household: keep only those that fit.
+            kept: dict[str, Any] = {}
+            for key, value in assumed.items():
+                try:
+                    build(self.manual, {**facts, **kept, key: value}, as_of, like=first)
+                except FactsError:
+                    continue
+                kept[key] = value
+            return build(self.manual, {**facts, **kept}, as_of, like=first)
 
     def _assumed(self, answers: Mapping[str, Any], household: Household, as_of: dt.date) -> dict[str, Any]:
         """`when_not_asked` answers of questions their gate rules out (not asked, and not given)."""
@@ -335,8 +351,7 @@ class Screener:
             if question.when_not_asked is None or qid in answers or (question.fact or qid) in household.given:
                 continue
             run = run or ScreenRun(self, household, as_of)
-            gate = self.gates[qid].fn(run, None)
-            if isinstance(gate, Truth) and gate.tri is Tri.NO:
+            if not run.may_ask(qid):
                 out.update(facts_from_answers(self.manual, {qid: question.when_not_asked}))
         return out
 
@@ -372,6 +387,9 @@ class ScreenRun:
         self._full: dict[str, tuple[Result, bool, str | None]] = {}
         self._blobs: dict[bool, Person] = {}
         self._busy: set[str] = set()
+        self._gates: dict[str, Value | None] = {}
+        self._asks: dict[frozenset[str], tuple[str, ...]] = {}
+        self._askable: dict[str, bool] = {}
 
     # ------------------------------------------------------------ what formulas read (compile.Run)
 
@@ -456,26 +474,47 @@ class ScreenRun:
 
     def verdict(self, pid: str) -> Verdict:
         result, receiving, instead = self.result(pid)
-        missing = tuple(sorted(result.missing)) if result.tri is Tri.UNKNOWN else ()
-        asks = tuple(
-            q for q in questions_for_facts(self.screener, missing, self.household.given) if self.may_ask(q)
-        )
+        unknown = result.tri is Tri.UNKNOWN
         return Verdict(
             pid,
             STATUS_OF[result.tri],
-            missing,
-            asks,
+            tuple(sorted(result.missing)) if unknown else (),
+            self.questions(result.missing) if unknown else (),
             receiving,
             instead,
             self,
         )
 
+    def questions(self, missing: frozenset[str]) -> tuple[str, ...]:
+        """The questions to ask for these missing facts: not yet answered and not ruled out by their
+        gate; remembered, since many verdicts of one household wait for the same facts."""
+        if not missing:
+            return ()
+        found = self._asks.get(missing)
+        if found is None:
+            informers = self.screener.informers_of_set(missing)
+            askable = self._askable
+            for q in informers:
+                if q not in askable:
+                    askable[q] = self._not_given(q) and self.may_ask(q)
+            found = self._asks[missing] = tuple([q for q in informers if askable[q]])
+        return found
+
+    def _not_given(self, qid: str) -> bool:
+        given = self.household.given
+        return qid not in given and (self.manual.questions[qid].fact or qid) not in given
+
+    def gate(self, qid: str) -> Value | None:
+        """The question's `ask_if` for this household (None: no gate), worked out once."""
+        if qid in self._gates:
+            return self._gates[qid]
+        gate = self.screener.gates.get(qid)
+        value = self._gates[qid] = gate.fn(self, None) if gate is not None else None
+        return value
+
     def may_ask(self, qid: str) -> bool:
         """False when the question's gate rules it out for this household."""
-        gate = self.screener.gates.get(qid)
-        if gate is None:
-            return True
-        value = gate.fn(self, None)
+        value = self.gate(qid)
         return not (isinstance(value, Truth) and value.tri is Tri.NO)
 
     def value(self, node: E.Node, person: Person | None = None) -> Value:

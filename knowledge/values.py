@@ -4,12 +4,15 @@ Screening works on what a household has told us, which is rarely everything. A n
 not all known is a range (lower and upper bound); a comparison is decided only when the whole range lies
 on one side. Every value carries `deps`: the facts whose knowledge could still narrow it. An exact
 value has none. These are what a verdict of "unknown" names as missing.
+
+A value is never changed once made (operations make new ones), so one value may be shared: the blanks a
+household starts from (household.py) and the values fixed by the date (compile.py) serve every screening.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -107,6 +110,15 @@ def _made(lo: float, hi: float, *parts: Num) -> Num:
     return Num(lo, hi, NO_DEPS if lo == hi else _deps(*parts))
 
 
+def _made2(lo: float, hi: float, a: Num, b: Num) -> Num:
+    """_made of two values, the common case of every operator, without the loop."""
+    if lo == hi:
+        return Num(lo, hi, NO_DEPS)
+    if not b.deps:
+        return Num(lo, hi, a.deps if a.deps else NO_DEPS)
+    return Num(lo, hi, a.deps | b.deps if a.deps else b.deps)
+
+
 def _mul_bound(a: float, b: float) -> float:
     # 0 × inf is 0 here: a share of nothing is nothing, however unknown the rate.
     if a == 0 or b == 0:
@@ -115,16 +127,19 @@ def _mul_bound(a: float, b: float) -> float:
 
 
 def add(a: Num, b: Num) -> Num:
-    return _made(a.lo + b.lo, a.hi + b.hi, a, b)
+    return _made2(a.lo + b.lo, a.hi + b.hi, a, b)
 
 
 def sub(a: Num, b: Num) -> Num:
-    return _made(a.lo - b.hi, a.hi - b.lo, a, b)
+    return _made2(a.lo - b.hi, a.hi - b.lo, a, b)
 
 
 def mul(a: Num, b: Num) -> Num:
+    if a.lo == a.hi and b.lo == b.hi:  # exact × exact: one product
+        x = _mul_bound(a.lo, b.lo)
+        return Num(x, x, NO_DEPS)
     products = [_mul_bound(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
-    return _made(min(products), max(products), a, b)
+    return _made2(min(products), max(products), a, b)
 
 
 def div(a: Num, b: Num) -> Num:
@@ -141,15 +156,21 @@ def neg(a: Num) -> Num:
 
 
 def minimum(*values: Num) -> Num:
+    if len(values) == 2:
+        a, b = values
+        return _made2(b.lo if b.lo < a.lo else a.lo, b.hi if b.hi < a.hi else a.hi, a, b)  # as min()
     return _made(min(v.lo for v in values), min(v.hi for v in values), *values)
 
 
 def maximum(*values: Num) -> Num:
+    if len(values) == 2:
+        a, b = values
+        return _made2(b.lo if b.lo > a.lo else a.lo, b.hi if b.hi > a.hi else a.hi, a, b)  # as max()
     return _made(max(v.lo for v in values), max(v.hi for v in values), *values)
 
 
 def _round_half_up(x: float) -> float:
-    if math.isinf(x):
+    if math.isinf(x) or (isinstance(x, float) and x.is_integer()):  # most amounts are whole won
         return x
     return float(Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -217,6 +238,55 @@ def compare(op: str, a: Num, b: Num) -> Truth:
     if never:
         return NO
     return Truth(Tri.UNKNOWN, _deps(a, b))
+
+
+def _le(a: Num, b: Num) -> Truth:
+    if a.hi <= b.lo:
+        return YES
+    if a.lo > b.hi:
+        return NO
+    return Truth(Tri.UNKNOWN, _deps2(a, b))
+
+
+def _lt(a: Num, b: Num) -> Truth:
+    if a.hi < b.lo:
+        return YES
+    if a.lo >= b.hi:
+        return NO
+    return Truth(Tri.UNKNOWN, _deps2(a, b))
+
+
+def _ge(a: Num, b: Num) -> Truth:
+    if a.lo >= b.hi:
+        return YES
+    if a.hi < b.lo:
+        return NO
+    return Truth(Tri.UNKNOWN, _deps2(a, b))
+
+
+def _gt(a: Num, b: Num) -> Truth:
+    if a.lo > b.hi:
+        return YES
+    if a.hi <= b.lo:
+        return NO
+    return Truth(Tri.UNKNOWN, _deps2(a, b))
+
+
+def _deps2(a: Num, b: Num) -> frozenset[str]:
+    if not b.deps:
+        return a.deps if a.deps else NO_DEPS
+    return a.deps | b.deps if a.deps else b.deps
+
+
+# compare(op, a, b) for each op, chosen once when a formula is compiled.
+COMPARE: dict[str, Callable[[Num, Num], Truth]] = {
+    "le": _le,
+    "lt": _lt,
+    "ge": _ge,
+    "gt": _gt,
+    "eq": lambda a, b: compare("eq", a, b),
+    "ne": lambda a, b: compare("ne", a, b),
+}
 
 
 def member(value: Cat, options: frozenset[str], negate: bool = False) -> Truth:

@@ -195,3 +195,20 @@ def test_every_problem_is_reported_not_just_the_first(manual: Manual) -> None:
 def test_unknown_money_is_open_ended(manual: Manual) -> None:
     h = make(manual, members=[])
     assert h.cell("self", "financial") == Num(0, INF, frozenset({"self.financial"}))
+
+
+def test_values_passed_without_a_full_check_are_ones_the_check_accepts(manual: Manual) -> None:
+    """Person facts take a short way for the usual values (a whole amount, a yes / no, one of the
+    choices); every value it lets through, check_value accepts too, and what it sends on is checked."""
+    from knowledge.household import _plainly_valid, check_value
+
+    candidates: list[Any] = [0, 1, -1, 120, 121, 10**13, 10**13 + 1, True, False, 1.0, 0.5, "", "none"]
+    candidates += ["korean", "severe", "employed", "self", [], ["mild"], {"min": 1}, {"max": 5}, None]
+    passed = 0
+    for spec in manual.facts_person.values():
+        values = candidates + [c.value for c in spec.choices] + [spec.min, spec.max]
+        for value in values:
+            if _plainly_valid(spec, value):
+                assert check_value(spec, value, "x", None) is None, (spec.id, value)
+                passed += 1
+    assert passed > 50

@@ -107,3 +107,62 @@ def test_intersect_narrows_and_clears_deps_when_exact() -> None:
     # bounds that contradict the value leave it as it was rather than inventing a number
     assert V.intersect(n(10, 20, "x"), 30, 40) == n(10, 20, "x")
     assert math.isinf(V.add(n(0, INF, "x"), n(1)).hi)
+
+
+def _ranges() -> list[Num]:
+    """Numbers exact and not, open-ended, signed zeros, each waiting for nothing, for x or for y."""
+    bounds = [
+        (-INF, INF),
+        (0.0, INF),
+        (-0.0, 0.0),
+        (0.0, -0.0),
+        (0.0, 0.0),
+        (3.0, 3.0),
+        (-2.5, 7.0),
+        (1.0, 2.0),
+    ]
+    bounds += [(5, 5), (2.0, 3.0), (820_556.16, 820_556.16), (-INF, -INF), (INF, INF)]
+    out = []
+    for lo, hi in bounds:
+        for deps in ((), ("x",), ("x", "y"), ("y",)):
+            out.append(Num(lo, hi, frozenset(deps) if lo != hi else frozenset()))
+    return out
+
+
+def test_the_quick_operators_give_what_the_general_ones_do() -> None:
+    """add, sub, mul, minimum and maximum of two, and each comparison, have a path of their own for the
+    common case; it gives the value (bounds, signed zeros and what it waits for) the general path gives."""
+    import itertools
+
+    def general_min(*values: Num) -> Num:
+        return V._made(min(v.lo for v in values), min(v.hi for v in values), *values)
+
+    def general_max(*values: Num) -> Num:
+        return V._made(max(v.lo for v in values), max(v.hi for v in values), *values)
+
+    def general_mul(a: Num, b: Num) -> Num:
+        products = [V._mul_bound(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+        return V._made(min(products), max(products), a, b)
+
+    def same(x: Num, y: Num) -> bool:
+        return repr((x.lo, x.hi)) == repr((y.lo, y.hi)) and x.deps == y.deps
+
+    values = _ranges()
+    for a, b in itertools.product(values, repeat=2):
+        assert same(V.add(a, b), V._made(a.lo + b.lo, a.hi + b.hi, a, b))
+        assert same(V.sub(a, b), V._made(a.lo - b.hi, a.hi - b.lo, a, b))
+        assert same(V.mul(a, b), general_mul(a, b)), (a, b)
+        assert same(V.minimum(a, b), general_min(a, b)), (a, b)
+        assert same(V.maximum(a, b), general_max(a, b)), (a, b)
+        for op in ("lt", "le", "gt", "ge", "eq", "ne"):
+            assert V.COMPARE[op](a, b) == V.compare(op, a, b), (op, a, b)
+
+
+def test_rounding_whole_amounts_is_rounding_half_up() -> None:
+    """Whole amounts are returned as they are; that is what rounding half up to the won gives them."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    for x in (0.0, -0.0, 5.0, -5.0, 820_556.0, 1e15, 0.5, 2.5, -2.5, 820_556.16, 1.4999999, 7, -3):
+        expected = float(Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        got = V._round_half_up(x)
+        assert repr(got) == repr(expected), x
