@@ -45,14 +45,15 @@ def needs_page(turn: Turn, name: str, offset: int) -> Msg:
     page = needs_service.list_needs(
         turn.session, actor(turn), needs_service.PRESETS[name], offset, PAGE, log_view=f"filter={name}"
     )
-    lines = [t("needs.head", turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=page.total)]
+    head = "needs.head_estimated" if page.estimated else "needs.head"
+    lines = [t(head, turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=page.total)]
     if not page.items:
         lines.append(t("needs.empty", turn.lang))
     rows: Keyboard = [[(_summary(turn, n), build(Action.NEED_CARD, n.id))] for n in page.items]
     paging = []
     if offset > 0:
         paging.append((t("needs.prev", turn.lang), build(Action.NEEDS_LIST, name, max(offset - PAGE, 0))))
-    if offset + PAGE < page.total:
+    if page.more:
         paging.append((t("needs.more", turn.lang), build(Action.NEEDS_LIST, name, offset + PAGE)))
     if paging:
         rows.append(paging)
