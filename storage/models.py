@@ -249,6 +249,3 @@ from storage import models_drafts as models_drafts  # noqa: E402
 from storage import models_needs as models_needs  # noqa: E402
 from storage import models_reminders as models_reminders  # noqa: E402
 from storage import models_summary as models_summary  # noqa: E402
-
-# The statistics' summary rows follow every change to a need from here on (mapper and session events).
-from storage import need_summary as need_summary  # noqa: E402

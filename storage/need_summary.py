@@ -30,15 +30,11 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, UOWTransaction
 
 from casework.model import ACTIVE_STATUSES, NeedStatus
 from casework.summary import DISTRICT, Delta, Key, Kind, SummaryFacts, contributions, delta
+
+# The module, not its classes: storage.models_needs imports this module at its end, which may be while
+# storage.models_summary is still being imported (whichever model module is imported first).
+from storage import models_summary as summary_models
 from storage.models_needs import Need
-from storage.models_summary import (
-    NeedAssigneeCount,
-    NeedCount,
-    NeedDueCount,
-    NeedMonthCount,
-    NeedOwnerCount,
-    NeedResolutionCount,
-)
 
 FACT_COLUMNS = (
     "centre_id",
@@ -52,14 +48,30 @@ FACT_COLUMNS = (
     "household_id",
     "resident_user_id",
 )
-TABLES: dict[Kind, tuple[Table, tuple[str, ...]]] = {
-    Kind.COUNTS: (NeedCount.__table__, ("centre_id", "category", "status", "urgency")),  # type: ignore[dict-item]
-    Kind.MONTHS: (NeedMonthCount.__table__, ("centre_id", "month")),  # type: ignore[dict-item]
-    Kind.DUE: (NeedDueCount.__table__, ("centre_id", "due_on")),  # type: ignore[dict-item]
-    Kind.ASSIGNEES: (NeedAssigneeCount.__table__, ("assignee_id", "centre_id", "status")),  # type: ignore[dict-item]
-    Kind.RESOLUTIONS: (NeedResolutionCount.__table__, ("centre_id", "hours")),  # type: ignore[dict-item]
-    Kind.OWNERS: (NeedOwnerCount.__table__, ("scope_id", "owner", "owner_id")),  # type: ignore[dict-item]
+KEYS: dict[Kind, tuple[str, ...]] = {
+    Kind.COUNTS: ("centre_id", "category", "status", "urgency"),
+    Kind.MONTHS: ("centre_id", "month"),
+    Kind.DUE: ("centre_id", "due_on"),
+    Kind.ASSIGNEES: ("assignee_id", "centre_id", "status"),
+    Kind.RESOLUTIONS: ("centre_id", "hours"),
+    Kind.OWNERS: ("scope_id", "owner", "owner_id"),
 }
+
+
+def table(kind: Kind) -> Table:
+    """The table holding one kind of summary row (its key columns: KEYS[kind], and n)."""
+    model = {
+        Kind.COUNTS: summary_models.NeedCount,
+        Kind.MONTHS: summary_models.NeedMonthCount,
+        Kind.DUE: summary_models.NeedDueCount,
+        Kind.ASSIGNEES: summary_models.NeedAssigneeCount,
+        Kind.RESOLUTIONS: summary_models.NeedResolutionCount,
+        Kind.OWNERS: summary_models.NeedOwnerCount,
+    }[kind]
+    found: Table = model.__table__  # type: ignore[assignment]
+    return found
+
+
 _NEEDS: Table = Need.__table__  # type: ignore[assignment]
 _PENDING = "need_summary.pending"
 _BATCH = 500
@@ -92,20 +104,20 @@ def apply(connection: Connection, change: Delta) -> None:
         rows = sorted(by_kind.get(kind, ()))
         if not rows:
             continue
-        table, columns = TABLES[kind]
+        target, columns = table(kind), KEYS[kind]
         for chunk in _chunks(rows):
-            stmt = dialect.insert(table).values(
+            stmt = dialect.insert(target).values(
                 [{**dict(zip(columns, key, strict=True)), "n": n} for key, n in chunk]
             )
             connection.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=list(columns), set_={"n": table.c.n + stmt.excluded.n}
+                    index_elements=list(columns), set_={"n": target.c.n + stmt.excluded.n}
                 )
             )
         emptied = [key for key, n in rows if n < 0]
-        key_columns = tuple_(*(table.c[c] for c in columns))
+        key_columns = tuple_(*(target.c[c] for c in columns))
         for chunk in _chunks(emptied):
-            connection.execute(delete(table).where(table.c.n == 0, key_columns.in_(list(chunk))))
+            connection.execute(delete(target).where(target.c.n == 0, key_columns.in_(list(chunk))))
 
 
 def _pending(session: Session) -> Delta:
@@ -216,11 +228,12 @@ def expected(connection: Connection) -> Counter[tuple[Kind, Key]]:
 
 
 def stored(connection: Connection) -> Counter[tuple[Kind, Key]]:
-    rows: Counter[tuple[Kind, Key]] = Counter()
-    for kind, (table, columns) in TABLES.items():
-        for row in connection.execute(select(*(table.c[c] for c in columns), table.c.n)):
-            rows[(kind, tuple(row[:-1]))] = int(row[-1])
-    return rows
+    found: Counter[tuple[Kind, Key]] = Counter()
+    for kind, columns in KEYS.items():
+        target = table(kind)
+        for row in connection.execute(select(*(target.c[c] for c in columns), target.c.n)):
+            found[(kind, tuple(row[:-1]))] = int(row[-1])
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,16 +256,15 @@ def check(connection: Connection) -> list[Difference]:
 
 def rebuild(connection: Connection) -> int:
     """Replace the summary rows with ones worked out from the needs; returns how many rows were written."""
-    totals = expected(connection)
     by_kind: dict[Kind, list[dict[str, Any]]] = defaultdict(list)
-    for (kind, key), n in sorted(totals.items(), key=lambda row: (row[0][0].value, repr(row[0][1]))):
+    for (kind, key), n in expected(connection).items():
         if n:
-            by_kind[kind].append({**dict(zip(TABLES[kind][1], key, strict=True)), "n": n})
-    for kind, (table, _) in TABLES.items():
-        connection.execute(delete(table))
+            by_kind[kind].append({**dict(zip(KEYS[kind], key, strict=True)), "n": n})
+    for kind in KEYS:
+        connection.execute(delete(table(kind)))
         for chunk in _chunks(by_kind.get(kind, []), 5000):
-            connection.execute(insert(table), list(chunk))
-    return sum(len(rows) for rows in by_kind.values())
+            connection.execute(insert(table(kind)), list(chunk))
+    return sum(len(found) for found in by_kind.values())
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -286,11 +298,8 @@ def figures(
     """The figures for these centres (None: the whole district, needs of no centre included).
 
     `today` is the Korean calendar date (overdue: due before it); months from `first_month` on."""
-    counts: Table = NeedCount.__table__  # type: ignore[assignment]
-    months: Table = NeedMonthCount.__table__  # type: ignore[assignment]
-    due: Table = NeedDueCount.__table__  # type: ignore[assignment]
-    owners: Table = NeedOwnerCount.__table__  # type: ignore[assignment]
-    assignees: Table = NeedAssigneeCount.__table__  # type: ignore[assignment]
+    counts, months, due = table(Kind.COUNTS), table(Kind.MONTHS), table(Kind.DUE)
+    owners, assignees = table(Kind.OWNERS), table(Kind.ASSIGNEES)
     grouped = s.execute(
         select(counts.c.category, counts.c.status, func.sum(counts.c.n))
         .where(*_within(counts, centres))
@@ -348,7 +357,7 @@ def figures(
 
 def by_centre(s: Session, centres: Collection[int] | None) -> dict[int | None, tuple[int, int]]:
     """Centre id (None: no centre) → (all needs, still being worked on)."""
-    counts: Table = NeedCount.__table__  # type: ignore[assignment]
+    counts = table(Kind.COUNTS)
     out: dict[int | None, tuple[int, int]] = {}
     for centre, status, n in s.execute(
         select(counts.c.centre_id, counts.c.status, func.sum(counts.c.n))
@@ -364,8 +373,8 @@ def by_centre(s: Session, centres: Collection[int] | None) -> dict[int | None, t
 
 def resolution_hours(s: Session, centres: Collection[int] | None) -> dict[int, int]:
     """Begun hours from logging to resolution → resolved needs."""
-    table: Table = NeedResolutionCount.__table__  # type: ignore[assignment]
-    rows = s.execute(
-        select(table.c.hours, func.sum(table.c.n)).where(*_within(table, centres)).group_by(table.c.hours)
+    target = table(Kind.RESOLUTIONS)
+    found = s.execute(
+        select(target.c.hours, func.sum(target.c.n)).where(*_within(target, centres)).group_by(target.c.hours)
     )
-    return {int(h): int(n) for h, n in rows if n}
+    return {int(h): int(n) for h, n in found if n}

@@ -448,3 +448,21 @@ def test_the_command_line_checks_and_rebuilds(db: Database, seeded: Seeded) -> N
     assert code == 1 and "counts" in text_shown and "--rebuild" in text_shown
     assert run(rebuild=True)[0] == 0
     assert run(check=True)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "module", ["storage.models_needs", "storage.models_summary", "storage.need_summary", "storage.models"]
+)
+def test_the_summary_is_kept_whichever_model_module_is_imported_first(module: str) -> None:
+    import subprocess
+    import sys
+
+    check = (
+        f"import {module}\n"
+        "from sqlalchemy import event\n"
+        "from storage import need_summary\n"
+        "from storage.models_needs import Need\n"
+        "assert event.contains(Need, 'before_update', need_summary._updating)\n"
+        "assert need_summary.table(need_summary.Kind.OWNERS).name == 'need_owner_counts'\n"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True, timeout=60)
