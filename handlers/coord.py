@@ -9,6 +9,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from app import slow
 from casework import flows
 from casework.chart import render_chart
 from casework.flows import END
@@ -347,7 +348,8 @@ def on_stats_command(turn: Turn) -> Reply:
             )
         return Reply(
             messages=[Msg(escape(part)) for part in split(text)],
-            photo=(render_chart(stats, lang), caption),
+            # Drawing holds the GIL for about a second: in a process of its own, residents never wait.
+            photo=(slow.in_process(render_chart, stats, lang), caption),
         )
 
     return Reply(later=later)
