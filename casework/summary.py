@@ -12,7 +12,7 @@ adds 1 to the rows it counts in after. So the rows are exact as long as every ch
 | `due` | centre, due date (Korean calendar) | needs still being worked on (the overdue figure) |
 | `assignees` | assignee, centre, status | needs with an assignee (follow-up per official) |
 | `resolutions` | centre, hours from logging to resolution, begun hours | resolved needs (median, bands) |
-| `owners` | centre or DISTRICT, "h" / "r", household or resident id | needs naming a household or resident |
+| `owners` | centre or DISTRICT, "h" / "r", household or resident id | needs of a household, else a resident |
 
 Centre 0 stands for "no centre" (a district that has not set up centres). `owners` has a row per
 centre and one for the whole district, because a household counted in two centres is still one
@@ -96,10 +96,16 @@ def contributions(facts: SummaryFacts) -> list[tuple[Kind, Key]]:
         rows.append((Kind.ASSIGNEES, (facts.assignee_id, centre, status.value)))
     if status == NeedStatus.RESOLVED and facts.closed_at is not None:
         rows.append((Kind.RESOLUTIONS, (centre, resolution_hours(facts.created_at, facts.closed_at))))
-    for owner, owner_id in ((HOUSEHOLD, facts.household_id), (RESIDENT, facts.resident_user_id)):
-        if owner_id is not None:
-            rows.append((Kind.OWNERS, (centre, owner, owner_id)))
-            rows.append((Kind.OWNERS, (DISTRICT, owner, owner_id)))
+    # Whose need it is: the household's, else the resident's own (none once anonymised).
+    if facts.household_id is not None:
+        owner: tuple[str, int] | None = (HOUSEHOLD, facts.household_id)
+    elif facts.resident_user_id is not None:
+        owner = (RESIDENT, facts.resident_user_id)
+    else:
+        owner = None
+    if owner is not None:
+        rows.append((Kind.OWNERS, (centre, *owner)))
+        rows.append((Kind.OWNERS, (DISTRICT, *owner)))
     return rows
 
 

@@ -69,7 +69,7 @@ def summary_statistics(
         by_status=by_status,
         by_month={key: fig.by_month.get(key, 0) for key in keys},
         unique_households=fig.households + fig.residents,
-        resolved=by_status[NeedStatus.RESOLVED],
+        resolved=sum(fig.resolution_hours.values()),  # resolved with a resolution time, as the median
         median_days_to_resolution=median_days(fig.resolution_hours),
         overdue=fig.overdue,
         visits_by_staff=dict(sorted(visits.items(), key=lambda item: (-item[1], item[0]))),

@@ -51,6 +51,11 @@ def test_no_centre_resident_and_assignee() -> None:
     rows = contributions(own)
     assert (Kind.OWNERS, (NO_CENTRE, "r", 5)) in rows and (Kind.OWNERS, (DISTRICT, "r", 5)) in rows
     assert (Kind.ASSIGNEES, (9, NO_CENTRE, "open")) in rows
+    both = dataclasses.replace(OPEN, resident_user_id=5)  # a household's need counts as the household's
+    assert [key for kind, key in contributions(both) if kind == Kind.OWNERS] == [
+        (7, "h", 42),
+        (DISTRICT, "h", 42),
+    ]
     anonymised = dataclasses.replace(OPEN, household_id=None)
     assert [kind for kind, _ in contributions(anonymised)] == [Kind.COUNTS, Kind.MONTHS, Kind.DUE]
 

@@ -61,10 +61,15 @@ def _rows(need: Any) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield "need_assignee_counts", (need.assignee_id, centre, need.status)
     if need.status == "resolved" and need.closed_at is not None:
         yield "need_resolution_counts", (centre, -((created - _aware(need.closed_at)) // _HOUR))
-    for owner, owner_id in (("h", need.household_id), ("r", need.resident_user_id)):
-        if owner_id is not None:
-            yield "need_owner_counts", (centre, owner, owner_id)
-            yield "need_owner_counts", (DISTRICT, owner, owner_id)
+    if need.household_id is not None:
+        owner: tuple[str, int] | None = ("h", need.household_id)
+    elif need.resident_user_id is not None:
+        owner = ("r", need.resident_user_id)
+    else:
+        owner = None
+    if owner is not None:
+        yield "need_owner_counts", (centre, *owner)
+        yield "need_owner_counts", (DISTRICT, *owner)
 
 
 def _fill() -> None:
