@@ -6,7 +6,7 @@ apply — review, assign, status changes, reopening —, people.revoke_staff, di
 retention.anonymise_closed), so the flush is the one place that sees them all. Mapper events on Need
 work out what each inserted, updated or deleted row counted in before and counts in after
 (casework.summary.delta); at the end of the flush the changes are added to the summary rows with one
-upsert per table, in key order (two transactions never wait on each other's rows in opposite orders).
+upsert per table, in key order (so two flushes never wait on each other's rows in opposite orders).
 Bulk DELETEs of needs through the Session (/forget) are caught before they run and take their needs'
 counts away. Nothing else changes the columns the summary counts: a bulk UPDATE of needs must not
 (the retention job's only one clears consultation_id), and bulk inserts outside the ORM (the
@@ -202,8 +202,8 @@ def _bulk_delete(orm_execute_state: ORMExecuteState) -> None:
     if not orm_execute_state.is_delete:
         return
     statement: Any = orm_execute_state.statement
-    table = getattr(statement, "table", None)  # delete(Need) names an annotated copy of the table
-    if table is None or getattr(table, "name", None) != _NEEDS.name:
+    target = getattr(statement, "table", None)  # delete(Need) names an annotated copy of the table
+    if target is None or getattr(target, "name", None) != _NEEDS.name:
         return
     session = orm_execute_state.session
     query = select(*_fact_columns())
