@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--reason", required=True, help="why: kept in the access log")
     export.add_argument("--lang", default="ko", choices=["ko", "en"])
 
+    stats = sub.add_parser("stats", help="the district's statistics, and the self-check of their summary")
+    stats.add_argument("--centre", help="one centre's figures, by its code")
+    stats.add_argument("--lang", default="ko", choices=["ko", "en"])
+    stats.add_argument(
+        "--check", action="store_true", help="compare the summary rows with the needs; exit 1 if they differ"
+    )
+    stats.add_argument("--rebuild", action="store_true", help="work the summary rows out from the needs")
+
     dashboard = sub.add_parser(
         "dashboard", help="the coordinators' web desk on its own (also served at /desk)"
     )
@@ -103,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.export_cmd import cmd_export
 
         return cmd_export(settings, args)
+    if args.command == "stats":
+        from app.stats_cmd import cmd_stats
+
+        return cmd_stats(settings, args)
     if args.command == "dashboard":
         from app.dashboard.serve import cmd_dashboard
 

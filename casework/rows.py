@@ -19,6 +19,7 @@ class NeedRow:
     created_at: dt.datetime
     due_at: dt.datetime
     closed_at: dt.datetime | None
+    assignee_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,9 +10,9 @@ from dataclasses import dataclass, field
 from casework.model import ACTIVE_STATUSES, NeedCategory, NeedStatus, label
 from casework.policy import KST
 from casework.rows import NeedRow, VisitRow
+from casework.summary import median_days, resolution_hours
 
 DEFAULT_MONTHS = 12
-_SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +24,8 @@ class Stats:
     by_month: dict[str, int]  # "YYYY-MM" (Korean time) of logging, the last `months` months, oldest first
     unique_households: int  # households (and residents logging for themselves) with a not anonymised need
     resolved: int
-    median_days_to_resolution: float | None  # resolved needs only: closed_at − created_at
+    # resolved needs only: closed_at − created_at in begun hours (casework.summary.resolution_hours), as days
+    median_days_to_resolution: float | None
     overdue: int  # still open, assigned or in progress, and due before today
     visits_by_staff: dict[int, int]  # staff user id → visits, most first, then by id
     total_visits: int
@@ -47,21 +47,39 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 
 def compute_stats(
-    rows: Iterable[NeedRow], visits: Iterable[VisitRow], today: dt.date, months: int = DEFAULT_MONTHS
+    rows: Iterable[NeedRow],
+    visits: Iterable[VisitRow],
+    today: dt.date,
+    months: int = DEFAULT_MONTHS,
+    per_official: bool = False,
 ) -> Stats:
-    """`today` is the Korean calendar date; needs logged before the month window still count elsewhere."""
+    """`today` is the Korean calendar date; needs logged before the month window still count elsewhere.
+
+    Every figure from the rows themselves: the reference the summary rows are checked against."""
     if months < 1:
         raise ValueError("months must be at least 1")
     needs = list(rows)
     by_category = Counter(row.category for row in needs)
     by_status = Counter(row.status for row in needs)
     month_counts = Counter(_local_date(row.created_at).strftime("%Y-%m") for row in needs)
-    resolution_days = [
-        (row.closed_at - row.created_at).total_seconds() / _SECONDS_PER_DAY
+    resolution_hours_counts = Counter(
+        resolution_hours(row.created_at, row.closed_at)
         for row in needs
         if row.status == NeedStatus.RESOLVED and row.closed_at is not None
-    ]
+    )
     visit_counts = Counter(visit.staff_id for visit in visits)
+    follow_up: dict[int, tuple[int, int]] = {}
+    if per_official:
+        active = Counter(
+            r.assignee_id for r in needs if r.assignee_id is not None and r.status in ACTIVE_STATUSES
+        )
+        resolved = Counter(
+            r.assignee_id for r in needs if r.assignee_id is not None and r.status == NeedStatus.RESOLVED
+        )
+        follow_up = {
+            who: (active[who], resolved[who])
+            for who in sorted({r.assignee_id for r in needs if r.assignee_id is not None})
+        }
     return Stats(
         today=today,
         total=len(needs),
@@ -69,11 +87,12 @@ def compute_stats(
         by_status={status: by_status[status] for status in NeedStatus},
         by_month={key: month_counts[key] for key in month_keys(today, months)},
         unique_households=len({row.household_key for row in needs if row.household_key is not None}),
-        resolved=len(resolution_days),
-        median_days_to_resolution=statistics.median(resolution_days) if resolution_days else None,
+        resolved=sum(resolution_hours_counts.values()),
+        median_days_to_resolution=median_days(dict(resolution_hours_counts)),
         overdue=sum(1 for row in needs if row.status in ACTIVE_STATUSES and _local_date(row.due_at) < today),
         visits_by_staff=dict(sorted(visit_counts.items(), key=lambda item: (-item[1], item[0]))),
         total_visits=sum(visit_counts.values()),
+        follow_up=follow_up,
     )
 
 

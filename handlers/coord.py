@@ -9,6 +9,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from app import slow
 from casework import flows
 from casework.chart import render_chart
 from casework.flows import END
@@ -45,14 +46,15 @@ def needs_page(turn: Turn, name: str, offset: int) -> Msg:
     page = needs_service.list_needs(
         turn.session, actor(turn), needs_service.PRESETS[name], offset, PAGE, log_view=f"filter={name}"
     )
-    lines = [t("needs.head", turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=page.total)]
+    head = "needs.head_estimated" if page.estimated else "needs.head"
+    lines = [t(head, turn.lang, filter=t(f"needs.f.{name}", turn.lang), total=page.total)]
     if not page.items:
         lines.append(t("needs.empty", turn.lang))
     rows: Keyboard = [[(_summary(turn, n), build(Action.NEED_CARD, n.id))] for n in page.items]
     paging = []
     if offset > 0:
         paging.append((t("needs.prev", turn.lang), build(Action.NEEDS_LIST, name, max(offset - PAGE, 0))))
-    if offset + PAGE < page.total:
+    if page.more:
         paging.append((t("needs.more", turn.lang), build(Action.NEEDS_LIST, name, offset + PAGE)))
     if paging:
         rows.append(paging)
@@ -346,7 +348,8 @@ def on_stats_command(turn: Turn) -> Reply:
             )
         return Reply(
             messages=[Msg(escape(part)) for part in split(text)],
-            photo=(render_chart(stats, lang), caption),
+            # Drawing holds the GIL for about a second: in a process of its own, residents never wait.
+            photo=(slow.in_process(render_chart, stats, lang), caption),
         )
 
     return Reply(later=later)

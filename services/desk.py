@@ -22,7 +22,7 @@ from casework.roles import OrgKind, Role
 from casework.scope import Actor, household_scope, stats_scope
 from services.actors import actor_of
 from services.errors import Denied, Refused
-from storage import desk, desk_queries, scoping
+from storage import desk, desk_queries, need_summary, scoping
 from storage import needs as needs_repo
 from storage.models import User, utcnow
 from storage.models_desk import DeskSession
@@ -171,16 +171,14 @@ class ChartExtras:
 
 
 def chart_extras(s: Session, actor: Actor, centre_id: int | None = None) -> ChartExtras:
-    """Needs per centre and days to resolution in bands, under the actor's statistics scope."""
+    """Needs per centre and days to resolution in bands, under the actor's statistics scope (read from
+    the summary rows, like /stats)."""
     scope = stats_scope(actor)
     if scope is None:
         raise Denied("statistics")
-    from storage.models_needs import Need
-
-    clause = scoping.stats_clause(scope)
-    if centre_id is not None:
-        clause = clause & (Need.centre_id == centre_id)
-    return ChartExtras(desk_queries.needs_by_centre(s, clause), desk_queries.resolution_bands(s, clause))
+    centres = scoping.stats_centres(scope, centre_id)
+    hours = need_summary.resolution_hours(s, centres)
+    return ChartExtras(need_summary.by_centre(s, centres), desk_queries.resolution_bands(hours))
 
 
 def centres(s: Session, actor: Actor) -> dict[int, str]:

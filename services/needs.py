@@ -29,6 +29,8 @@ from storage.models_needs import Need, NeedEvent, Visit
 
 Order = Literal["newest", "due", "urgency"]
 MAX_LIMIT = 100
+# Lists count their matches up to here and then say "10,000+" (Page.estimated).
+TOTAL_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,12 @@ class Page:
     total: int
     offset: int
     limit: int
+    estimated: bool = False  # more than `total` (TOTAL_LIMIT) match: shown as "10,000+"
+
+    @property
+    def more(self) -> bool:
+        """Another page follows."""
+        return self.offset + self.limit < self.total or (self.estimated and len(self.items) == self.limit)
 
 
 def _summary(need: Need, now: dt.datetime) -> NeedSummary:
@@ -139,10 +147,12 @@ def list_needs(
         meeting_on=filters.meeting_on,
         reported=filters.reported,
         due_index=scope.everything or bool(scope.centre_ids),
+        count_limit=TOTAL_LIMIT,
     )
     if log_view is not None and actor.role != Role.STAFF:
         needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_NEEDS, log_view[:64])
-    return Page([_summary(n, now) for n in found], total, offset, limit)
+    estimated = total > TOTAL_LIMIT
+    return Page([_summary(n, now) for n in found], min(total, TOTAL_LIMIT), offset, limit, estimated)
 
 
 def _load(s: Session, actor: Actor, need_id: int) -> tuple[Need, NeedFacts, View]:

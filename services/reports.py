@@ -1,5 +1,6 @@
-"""Statistics, the daily digest and exports at district scale: SQL aggregates, counts with the most
-urgent few, and exports streamed to a file. All of them are meant to run off the event loop (the bot
+"""Statistics, the daily digest and exports at district scale: statistics from summary rows kept
+exact on every change (storage.need_summary), the digest as counts with the most urgent few, and
+exports streamed to a file. All of them are meant to run off the event loop (the bot
 calls them through asyncio.to_thread) so a resident's step never waits behind them."""
 
 from __future__ import annotations
@@ -14,50 +15,51 @@ from sqlalchemy.orm import Session
 
 from casework.export import write_csv, write_xlsx
 from casework.model import AccessAction, NeedCategory, NeedStatus
-from casework.policy import KST
 from casework.rows import ExportRow
-from casework.scope import Actor, may_export, stats_scope
-from casework.stats import Stats, month_keys
+from casework.scope import Actor, StatsScope, may_export, stats_scope
+from casework.stats import Stats, compute_stats, month_keys
+from casework.summary import median_days
 from services.actors import user_of
 from services.errors import Denied
-from storage import need_queries, scoping
+from storage import need_queries, need_summary, scoping
 from storage import needs as needs_repo
 from storage.models import Household
 from storage.models_needs import Need, Visit
 
 
-def _clause(actor: Actor, centre_id: int | None = None) -> ColumnElement[bool]:
-    scope = stats_scope(actor)
+def _scope(actor: Actor | None) -> StatsScope:
+    """Whose figures (casework.scope, the one policy); None: the command line, the whole district."""
+    scope = stats_scope(actor) if actor is not None else StatsScope(everything=True)
     if scope is None:
         raise Denied("statistics")
-    clause = scoping.stats_clause(scope)
+    return scope
+
+
+def _clause(actor: Actor, centre_id: int | None = None) -> ColumnElement[bool]:
+    clause = scoping.stats_clause(_scope(actor))
     if centre_id is not None:
         clause = clause & (Need.centre_id == centre_id)
     return clause
 
 
-def statistics(
-    s: Session, actor: Actor, today: dt.date, months: int = 12, centre_id: int | None = None
+def _visit_clause(centres: list[int] | None) -> ColumnElement[bool] | None:
+    """Visits to the households of these centres (None: every visit, anonymised ones included)."""
+    if centres is None:
+        return None
+    return Visit.household_id.in_(select(Household.id).where(Household.centre_id.in_(centres)))
+
+
+def summary_statistics(
+    s: Session, scope: StatsScope, today: dt.date, months: int = 12, centre_id: int | None = None
 ) -> Stats:
-    """The figures /stats shows (and the dashboard charts), for the actor's centre or the district."""
-    clause = _clause(actor, centre_id)
-    scope = stats_scope(actor)
-    assert scope is not None
+    """The figures under a scope, read from the summary rows (storage.need_summary) and the visits."""
     keys = month_keys(today, months)
-    year, month = (int(part) for part in keys[0].split("-"))
-    month_start = dt.datetime(year, month, 1, tzinfo=KST).astimezone(dt.UTC)
-    today_start = dt.datetime(today.year, today.month, today.day, tzinfo=KST).astimezone(dt.UTC)
-    visit_clause = None
-    if not scope.everything or centre_id is not None:
-        centres = [centre_id] if centre_id is not None else sorted(scope.centre_ids)
-        visit_clause = Visit.household_id.in_(select(Household.id).where(Household.centre_id.in_(centres)))
-    agg = need_queries.aggregates(
-        s, clause, today_start, month_start, visit_clause, per_official=scope.everything
-    )
-    needs_repo.record_access(s, user_of(s, actor), AccessAction.VIEW_STATS, f"centre:{centre_id or '-'}")
+    centres = scoping.stats_centres(scope, centre_id)
+    fig = need_summary.figures(s, centres, today=today, first_month=keys[0], per_official=scope.everything)
+    visits = need_queries.visits_by_staff(s, _visit_clause(centres))
     by_category = {c: 0 for c in NeedCategory}
     by_status = {st: 0 for st in NeedStatus}
-    for (category, status), n in agg.by_category_status.items():
+    for (category, status), n in fig.by_category_status.items():
         by_category[NeedCategory(category)] += n
         by_status[NeedStatus(status)] += n
     return Stats(
@@ -65,15 +67,69 @@ def statistics(
         total=sum(by_category.values()),
         by_category=by_category,
         by_status=by_status,
-        by_month={key: agg.by_month.get(key, 0) for key in keys},
-        unique_households=agg.households + agg.residents,
-        resolved=agg.resolved,
-        median_days_to_resolution=agg.median_days,
-        overdue=agg.overdue,
-        visits_by_staff=dict(sorted(agg.visits_by_staff.items(), key=lambda item: (-item[1], item[0]))),
-        total_visits=sum(agg.visits_by_staff.values()),
-        follow_up=agg.follow_up,
+        by_month={key: fig.by_month.get(key, 0) for key in keys},
+        unique_households=fig.households + fig.residents,
+        resolved=sum(fig.resolution_hours.values()),  # resolved with a resolution time, as the median
+        median_days_to_resolution=median_days(fig.resolution_hours),
+        overdue=fig.overdue,
+        visits_by_staff=dict(sorted(visits.items(), key=lambda item: (-item[1], item[0]))),
+        total_visits=sum(visits.values()),
+        follow_up=fig.follow_up,
     )
+
+
+def live_statistics(
+    s: Session, scope: StatsScope, today: dt.date, months: int = 12, centre_id: int | None = None
+) -> Stats:
+    """The same figures worked out from every need and visit (casework.stats.compute_stats): slow at
+    scale, the reference `self_check` compares the summary with."""
+    centres = scoping.stats_centres(scope, centre_id)
+    clause = true() if centres is None else Need.centre_id.in_(centres)
+    rows = need_queries.stats_rows(s, clause)
+    visits = need_queries.visits_rows(s, clause=_visit_clause(centres))
+    return compute_stats(rows, visits, today, months, per_official=scope.everything)
+
+
+def statistics(
+    s: Session, actor: Actor | None, today: dt.date, months: int = 12, centre_id: int | None = None
+) -> Stats:
+    """The figures /stats shows (and the dashboard charts), for the actor's centre or the district.
+
+    actor None: the command line (`bot.py stats`), which sees the whole district."""
+    stats = summary_statistics(s, _scope(actor), today, months, centre_id)
+    who = user_of(s, actor) if actor is not None else None
+    needs_repo.record_access(s, who, AccessAction.VIEW_STATS, f"centre:{centre_id or '-'}")
+    return stats
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    centre_id: int | None  # None: the whole district
+    summary: Stats
+    live: Stats
+
+
+def self_check(s: Session, today: dt.date, months: int = 12) -> list[Mismatch]:
+    """The summary's figures against the live computation, for the district and every centre with
+    needs: an empty list when they agree (`python bot.py stats --check`)."""
+    district = StatsScope(everything=True)
+    found = []
+    for centre in [None, *need_queries.centres_with_needs(s)]:
+        summary = summary_statistics(s, district, today, months, centre)
+        live = live_statistics(s, district, today, months, centre)
+        if summary != live:
+            found.append(Mismatch(centre, summary, live))
+    return found
+
+
+def check_summary(s: Session) -> list[need_summary.Difference]:
+    """The summary rows against the needs, row by row (empty: exact)."""
+    return need_summary.check(s.connection())
+
+
+def rebuild_summary(s: Session) -> int:
+    """Work the summary rows out again from the needs (after a repair or a bulk load)."""
+    return need_summary.rebuild(s.connection())
 
 
 def digest(s: Session, actor: Actor, now: dt.datetime | None = None) -> need_queries.DigestCounts:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from casework.model import ACTIVE_STATUSES, NeedStatus
+from casework.model import ACTIVE_STATUSES
 from casework.roles import OrgKind, Role
 from storage.models import Household, User
 from storage.models_district import Allocation, Organisation
@@ -115,32 +115,14 @@ def households_page(
     ], total
 
 
-def needs_by_centre(s: Session, clause: ColumnElement[bool]) -> dict[int | None, tuple[int, int]]:
-    """Centre id → (all needs, still being worked on), from the (centre, status, …) index."""
-    rows = s.execute(
-        select(Need.centre_id, Need.status, func.count()).where(clause).group_by(Need.centre_id, Need.status)
-    ).all()
-    out: dict[int | None, tuple[int, int]] = {}
-    for centre, status, n in rows:
-        total, active = out.get(centre, (0, 0))
-        out[centre] = (total + int(n), active + (int(n) if NeedStatus(status) in ACTIVE_STATUSES else 0))
-    return out
-
-
-def resolution_bands(s: Session, clause: ColumnElement[bool]) -> dict[str, int]:
-    """Resolved needs by days from logging to resolution (every band present, zeros included)."""
-    if s.get_bind().dialect.name == "postgresql":
-        days: Any = func.extract("epoch", Need.closed_at - Need.created_at) / 86400.0
-    else:
-        days = func.julianday(Need.closed_at) - func.julianday(Need.created_at)
-    band = case(*[(days <= limit, name) for limit, name in RESOLUTION_BANDS], else_=OVER)
-    rows = s.execute(
-        select(band, func.count())
-        .where(and_(Need.status == NeedStatus.RESOLVED, Need.closed_at.is_not(None), clause))
-        .group_by(band)
-    ).all()
-    found = {str(name): int(n) for name, n in rows}
-    return {name: found.get(name, 0) for name in [*(n for _, n in RESOLUTION_BANDS), OVER]}
+def resolution_bands(hours: dict[int, int]) -> dict[str, int]:
+    """Resolved needs by days from logging to resolution (every band present, zeros included), from
+    {begun hours to resolution: needs} (storage.need_summary): "≤ N days" is "≤ 24·N begun hours"."""
+    limits = [(int(limit * 24), name) for limit, name in RESOLUTION_BANDS]
+    found = dict.fromkeys([*(name for _, name in RESOLUTION_BANDS), OVER], 0)
+    for h, n in hours.items():
+        found[next((name for limit, name in limits if h <= limit), OVER)] += n
+    return found
 
 
 def organisations_by_id(s: Session, kind: OrgKind | None = None) -> dict[int, Organisation]:

@@ -248,3 +248,4 @@ from storage import models_district as models_district  # noqa: E402
 from storage import models_drafts as models_drafts  # noqa: E402
 from storage import models_needs as models_needs  # noqa: E402
 from storage import models_reminders as models_reminders  # noqa: E402
+from storage import models_summary as models_summary  # noqa: E402

@@ -164,3 +164,8 @@ class AccessLog(Base):
 
     def __repr__(self) -> str:
         return f"AccessLog(actor_id={self.actor_id}, action={self.action}, target={self.target!r})"
+
+
+# The statistics' summary rows follow every change to a need wherever Need is used (mapper and session
+# events); imported here, after Need, so that any import order works.
+from storage import need_summary as need_summary  # noqa: E402

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.model import (
@@ -104,11 +104,14 @@ def list_needs(
     reported: bool | None = None,
     count: bool = True,
     due_index: bool = True,
+    count_limit: int | None = None,
 ) -> tuple[list[Need], int]:
     """One page of needs matching every filter given, and how many match in all.
 
     overdue=True: still being worked on and past due; False: everything else. Anonymised needs are left
     out unless asked for. order "newest" (logged last first) or "due" (earliest due first).
+    count_limit: count no further than one past it (a total above count_limit means "more than that"):
+    counting 300,000 matches to print one number costs more than the page itself.
     """
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"offset must be ≥ 0 and limit 1 to {MAX_PAGE}")
@@ -133,7 +136,22 @@ def list_needs(
         )
     if reported is not None:
         conditions.append(Need.reported_by_id.is_not(None) if reported else Need.reported_by_id.is_(None))
-    total = (s.scalar(select(func.count(Need.id)).where(*conditions)) or 0) if count else -1
+    if not count:
+        total = -1
+    elif count_limit is None:
+        total = s.scalar(select(func.count(Need.id)).where(*conditions)) or 0
+    else:
+        # The limit as a literal, not a parameter: PostgreSQL plans a prepared statement once for every
+        # limit, guessing it cuts a tenth of the matches, and then prefers reading the whole table.
+        # Selecting a constant, not the id, lets either database count from an index alone.
+        matching = (
+            select(literal_column("1"))
+            .select_from(Need)
+            .where(*conditions)
+            .limit(literal_column(str(int(count_limit) + 1)))
+            .subquery()
+        )
+        total = s.scalar(select(func.count()).select_from(matching)) or 0
     # A narrow scope (a caseload, a centre) matches a few hundred needs: collecting them through their
     # own indexes and sorting is faster than walking the due-date index past everyone else's, which
     # PostgreSQL otherwise prefers. Sorting by an expression keeps the planner off that index.
@@ -179,35 +197,54 @@ def digest(s: Session, now: dt.datetime | None = None) -> Digest:
 # --- statistics and export ---------------------------------------------------------------------------
 
 
-def stats_rows(s: Session) -> list[NeedRow]:
-    """Every need, anonymised ones included (they still count, without a household)."""
+def stats_rows(s: Session, clause: ColumnElement[bool] | None = None) -> list[NeedRow]:
+    """Every need (under the clause), anonymised ones included (they still count, without a household).
+
+    The rows statistics are worked out from when nothing is summarised (casework.stats.compute_stats):
+    the reference the summary rows are checked against."""
+    query = select(
+        Need.id,
+        Need.household_id,
+        Need.resident_user_id,
+        Need.category,
+        Need.urgency,
+        Need.status,
+        Need.created_at,
+        Need.due_at,
+        Need.closed_at,
+        Need.assignee_id,
+    ).order_by(Need.id)
+    if clause is not None:
+        query = query.where(clause)
     rows = []
-    for need in s.scalars(select(Need).order_by(Need.id)):
-        if need.household_id is not None:
-            key: str | None = f"h:{need.household_id}"
-        elif need.resident_user_id is not None:
-            key = f"r:{need.resident_user_id}"
-        else:
-            key = None
+    for need_id, household, resident, category, urgency, status, created, due, closed, assignee in s.execute(
+        query.execution_options(yield_per=5000)
+    ):
+        key = f"h:{household}" if household is not None else f"r:{resident}" if resident is not None else None
         rows.append(
             NeedRow(
-                id=need.id,
+                id=need_id,
                 household_key=key,
-                category=NeedCategory(need.category),
-                urgency=Urgency(need.urgency),
-                status=NeedStatus(need.status),
-                created_at=need.created_at,
-                due_at=need.due_at,
-                closed_at=need.closed_at,
+                category=NeedCategory(category),
+                urgency=Urgency(urgency),
+                status=NeedStatus(status),
+                created_at=created,
+                due_at=due,
+                closed_at=closed,
+                assignee_id=assignee,
             )
         )
     return rows
 
 
-def visits_rows(s: Session, since: dt.datetime | None = None) -> list[VisitRow]:
+def visits_rows(
+    s: Session, since: dt.datetime | None = None, clause: ColumnElement[bool] | None = None
+) -> list[VisitRow]:
     query = select(Visit.household_id, Visit.staff_id, Visit.visited_at).order_by(Visit.id)
     if since is not None:
         query = query.where(Visit.visited_at >= since)
+    if clause is not None:
+        query = query.where(clause)
     return [VisitRow(household_id=h, staff_id=st, visited_at=at) for h, st, at in s.execute(query)]
 
 
@@ -299,127 +336,18 @@ def digest_counts(
     )
 
 
-def _month_expr(s: Session) -> Any:
-    # The month in Korean time: a need logged at 23:30 KST on 31 October belongs to October.
-    if s.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Seoul", Need.created_at), "YYYY-MM")
-    return func.strftime("%Y-%m", Need.created_at, "+9 hours")
+def centres_with_needs(s: Session) -> list[int]:
+    """Every centre some need is in (read from the needs themselves)."""
+    query = select(Need.centre_id).where(Need.centre_id.is_not(None)).group_by(Need.centre_id)
+    return sorted(int(c) for c in s.scalars(query) if c is not None)
 
 
-def _days_expr(s: Session) -> Any:
-    if s.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", Need.closed_at - Need.created_at) / 86400.0
-    return func.julianday(Need.closed_at) - func.julianday(Need.created_at)
-
-
-@dataclass(frozen=True, slots=True)
-class Aggregates:
-    by_category_status: dict[tuple[str, str], int]
-    by_month: dict[str, int]
-    households: int
-    residents: int
-    resolved: int
-    median_days: float | None
-    overdue: int
-    visits_by_staff: dict[int, int]
-    follow_up: dict[int, tuple[int, int]]  # assignee → (still being worked on, resolved)
-
-
-def aggregates(
-    s: Session,
-    clause: ColumnElement[bool],
-    today_start: dt.datetime,
-    month_start: dt.datetime,
-    visit_clause: ColumnElement[bool] | None = None,
-    per_official: bool = False,
-) -> Aggregates:
-    """Statistics in a handful of GROUP BY statements read from indexes: nothing is loaded row by row."""
-    # One pass over (status, category, due_at): the counts and, for active statuses, the overdue.
-    grouped = s.execute(
-        select(
-            Need.status,
-            Need.category,
-            func.count(),
-            func.count().filter(Need.due_at < today_start),
-        )
-        .where(clause)
-        .group_by(Need.status, Need.category)
-    ).all()
-    overdue = sum(int(late) for status, _, _, late in grouped if NeedStatus(status) in ACTIVE_STATUSES)
-    month = _month_expr(s)
-    months = s.execute(
-        select(month, func.count()).where(clause, Need.created_at >= month_start).group_by(month)
-    ).all()
-    # COUNT(DISTINCT …) makes SQLite build a temporary tree; grouping first reads the index in order.
-    households = (
-        s.scalar(
-            select(func.count()).select_from(
-                select(Need.household_id)
-                .where(clause, Need.household_id.is_not(None))
-                .group_by(Need.household_id)
-                .subquery()
-            )
-        )
-        or 0
-    )
-    residents = (
-        s.scalar(
-            select(func.count()).select_from(
-                select(Need.resident_user_id)
-                .where(clause, Need.resident_user_id.is_not(None))
-                .group_by(Need.resident_user_id)
-                .subquery()
-            )
-        )
-        or 0
-    )
-    resolved_clause = and_(Need.status == NeedStatus.RESOLVED, Need.closed_at.is_not(None), clause)
-    resolved = sum(int(n) for status, _, n, _ in grouped if NeedStatus(status) == NeedStatus.RESOLVED)
-    median: float | None = None
-    if resolved:
-        days = _days_expr(s)
-        if s.get_bind().dialect.name == "postgresql":
-            median = s.scalar(select(func.percentile_cont(0.5).within_group(days)).where(resolved_clause))
-        else:
-            middle = (
-                s.execute(
-                    select(days)
-                    .where(resolved_clause)
-                    .order_by(days)
-                    .offset((resolved - 1) // 2)
-                    .limit(2 - resolved % 2)
-                )
-                .scalars()
-                .all()
-            )
-            median = sum(middle) / len(middle) if middle else None
-    visits_query = select(Visit.staff_id, func.count(Visit.id)).group_by(Visit.staff_id)
-    if visit_clause is not None:
-        visits_query = visits_query.where(visit_clause)
-    visits = {int(staff): int(n) for staff, n in s.execute(visits_query)}
-    follow_up: dict[int, tuple[int, int]] = {}
-    if per_official:
-        rows = s.execute(
-            select(
-                Need.assignee_id,
-                func.count(Need.id).filter(Need.status.in_(ACTIVE_STATUSES)),
-                func.count(Need.id).filter(Need.status == NeedStatus.RESOLVED),
-            )
-            .where(clause, Need.assignee_id.is_not(None))
-            .group_by(Need.assignee_id)
-        )
-        follow_up = {int(a or 0): (int(o), int(r)) for a, o, r in rows}
-    return Aggregates(
-        by_category_status={(str(c), str(st)): int(n) for st, c, n, _ in grouped},
-        by_month={str(m): int(n) for m, n in months},
-        households=int(households),
-        residents=int(residents),
-        resolved=int(resolved),
-        median_days=float(median) if median is not None else None,
-        overdue=overdue,
-        visits_by_staff=visits,
-        follow_up=follow_up,
-    )
+def visits_by_staff(s: Session, clause: ColumnElement[bool] | None = None) -> dict[int, int]:
+    """Staff user id → visits (under the clause), from the staff index."""
+    query = select(Visit.staff_id, func.count(Visit.id)).group_by(Visit.staff_id)
+    if clause is not None:
+        query = query.where(clause)
+    return {int(staff): int(n) for staff, n in s.execute(query)}
 
 
 def iter_export(s: Session, clause: ColumnElement[bool], batch: int = 2000) -> Iterator[ExportRow]:

@@ -78,6 +78,16 @@ def stats_clause(scope: StatsScope) -> ColumnElement[bool]:
     return Need.centre_id.in_(sorted(scope.centre_ids)) if scope.centre_ids else false()
 
 
+def stats_centres(scope: StatsScope, centre_id: int | None = None) -> list[int] | None:
+    """The same rule for the summary rows (storage.need_summary): the centres whose figures this scope
+    shows, narrowed to `centre_id` when given; None: the whole district, needs in no centre included.
+    A centre outside the scope narrows to nothing."""
+    if scope.everything:
+        return None if centre_id is None else [centre_id]
+    chosen = scope.centre_ids if centre_id is None else scope.centre_ids & {centre_id}
+    return sorted(chosen)
+
+
 def household_clause(scope: HouseholdScope) -> ColumnElement[bool]:
     if scope.nothing:
         return false()

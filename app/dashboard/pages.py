@@ -78,9 +78,12 @@ class Pager:
     total: int
     prev: str | None
     next: str | None
+    estimated: bool = False  # more than `total` match ("10,000+")
 
 
-def pager(ctx: Ctx, base: str, offset: int, limit: int, shown: int, total: int | None) -> Pager:
+def pager(
+    ctx: Ctx, base: str, offset: int, limit: int, shown: int, total: int | None, estimated: bool = False
+) -> Pager:
     """Links to the neighbouring pages, keeping every other parameter of the query."""
 
     def link(to: int) -> str:
@@ -89,13 +92,14 @@ def pager(ctx: Ctx, base: str, offset: int, limit: int, shown: int, total: int |
             query["offset"] = str(to)
         return f"{MOUNT}{base}" + (f"?{urlencode(query)}" if query else "")
 
-    more = (offset + limit < total) if total is not None else shown > limit
+    more = (offset + limit < total or (estimated and shown >= limit)) if total is not None else shown > limit
     return Pager(
         first=offset + 1 if shown else 0,
         last=offset + min(shown, limit),
         total=total if total is not None else -1,
         prev=link(max(offset - limit, 0)) if offset > 0 else None,
         next=link(offset + limit) if more else None,
+        estimated=estimated,
     )
 
 
@@ -194,7 +198,7 @@ def needs_list(ctx: Ctx) -> Response:
         "needs.html",
         page=page,
         f=shown,
-        pager=pager(ctx, "/needs", offset, limit, len(page.items), page.total),
+        pager=pager(ctx, "/needs", offset, limit, len(page.items), page.total, page.estimated),
         centres=desk_service.centres(ctx.s, ctx.actor),
         people=desk_service.people(ctx.s, ctx.actor),
         categories=list(NeedCategory),

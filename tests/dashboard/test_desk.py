@@ -263,6 +263,17 @@ def test_paging_is_in_sql(client: TestClient, db: Database, district: District, 
     assert page2.count('data-test="need-link"') == 1 and "6–6 / 6" in page2
 
 
+def test_a_long_list_says_how_many_at_least(
+    client: TestClient, db: Database, district: District, monkeypatch: Any
+) -> None:
+    from services import needs as needs_service
+
+    sign_in(client, db, COORD_HQ)
+    monkeypatch.setattr(needs_service, "TOTAL_LIMIT", 4)
+    page = client.get("/desk/needs?status=all").text
+    assert 'data-test="total">4건 이상<' in page and "/ 4건 이상" in page
+
+
 def test_everything_shown_is_escaped(client: TestClient, db: Database, district: District) -> None:
     sign_in(client, db, COORD_C1)
     html = client.get(f"/desk/needs/{district.script_need}").text

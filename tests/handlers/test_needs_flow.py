@@ -224,3 +224,35 @@ async def test_daily_digest_and_visit_reminder_jobs(
     monkeypatch.setattr(type(services.settings.casework().visits), "is_reminder_day", lambda self, day: True)
     await jobs.visit_reminders(context)  # type: ignore[arg-type]
     assert "H-0200" in coordinator.api.last(710).text
+
+
+async def test_a_long_list_says_how_many_at_least(
+    chat_factory: Any, services: Services, monkeypatch: Any
+) -> None:
+    """Past TOTAL_LIMIT matches the list stops counting and says so ("3건 이상"), and still pages on."""
+    from casework.model import NeedCategory, Urgency
+    from casework.policy import Timeframes
+    from services import needs as needs_service
+
+    _role(services, 711, Role.COORDINATOR)
+    coordinator: Chat = chat_factory(711)
+    with services.db.session() as s:
+        author = repo.get_user(s, 711)
+        assert author is not None
+        for n in range(10):
+            household = repo.create_household(s, f"H-03{n:02d}", None)
+            needs_repo.log_need(
+                s,
+                created_by=author,
+                category=NeedCategory.COMPANIONSHIP,
+                urgency=Urgency.NORMAL,
+                description="말벗",
+                timeframes=Timeframes(),
+                household=household,
+            )
+    shown = await coordinator.send("/needs")
+    assert "· 10건" in shown[-1].text
+    monkeypatch.setattr(needs_service, "TOTAL_LIMIT", 3)
+    shown = await coordinator.send("/needs")
+    assert "· 3건 이상" in shown[-1].text
+    assert any("다음" in label for label, _ in shown[-1].flat_buttons())

@@ -32,6 +32,13 @@ TABLES = (
     "users",
     "organisations",
     "job_runs",
+    # The statistics' summary rows point at nothing (no foreign keys), so nothing cascades to them.
+    "need_counts",
+    "need_month_counts",
+    "need_due_counts",
+    "need_assignee_counts",
+    "need_resolution_counts",
+    "need_owner_counts",
 )
 
 

@@ -39,7 +39,18 @@ def _counts(db: Database) -> dict[str, int]:
         return {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in COUNTS}
 
 
-LATER_TABLES = {"desk_links", "desk_sessions", "reminders", "consultation_outcomes"}  # revisions 0007, 0008
+LATER_TABLES = {  # revisions 0007, 0008, 0009
+    "desk_links",
+    "desk_sessions",
+    "reminders",
+    "consultation_outcomes",
+    "need_counts",
+    "need_month_counts",
+    "need_due_counts",
+    "need_assignee_counts",
+    "need_resolution_counts",
+    "need_owner_counts",
+}
 
 
 def _table_of(diff: Any) -> str | None:
