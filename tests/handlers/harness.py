@@ -85,6 +85,17 @@ class Chat:
             return await self.send(", ".join(str(v) for v in value) if value else "없음")
         return await self.send(str(value))
 
+    async def answer_until(self, wanted: str | set[str], profile: dict[str, Any], limit: int = 30) -> str:
+        """Answer from `profile` until one of the `wanted` questions is on screen; returns its id."""
+        targets = {wanted} if isinstance(wanted, str) else wanted
+        for _ in range(limit):
+            c = self.consultation()
+            assert c is not None and c.current_question is not None
+            if c.current_question in targets:
+                return c.current_question
+            await self.answer(profile.get(c.current_question))
+        raise AssertionError(f"none of {sorted(targets)} was asked")
+
     async def consult(self, profile: dict[str, Any], limit: int = 40) -> list[str]:
         """Answer every question from `profile` until the results; returns the question ids asked."""
         asked: list[str] = []

@@ -65,16 +65,6 @@ async def test_results_buttons_open_a_programme_card_with_how_to_apply(
     assert any("확인" in label for label, _ in shown[-1].flat_buttons())
 
 
-async def _answer_until(chat: Chat, qid: str, profile: dict[str, Any]) -> None:
-    for _ in range(30):
-        c = chat.consultation()
-        assert c is not None and c.current_question is not None
-        if c.current_question == qid:
-            return
-        await chat.answer(profile.get(c.current_question))
-    raise AssertionError(f"{qid} was never asked")
-
-
 async def test_typed_answers_are_parsed_and_bad_ones_asked_again_with_an_example(
     chat_factory: Any, elderly_alone: dict[str, Any]
 ) -> None:
@@ -82,7 +72,7 @@ async def test_typed_answers_are_parsed_and_bad_ones_asked_again_with_an_example
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    await _answer_until(chat, "age", elderly_alone)
+    await chat.answer_until("age", elderly_alone)
     shown = await chat.send("일흔 넘었어요")  # an age band, not an age: asked again, never guessed
     assert "예: 72" in shown[-1].text and chat.consultation().current_question == "age"  # type: ignore[union-attr]
     await chat.send("많아요")
@@ -131,10 +121,8 @@ async def test_multi_choice_toggles_then_done(chat_factory: Any, services: Any) 
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    await _answer_until(
-        chat,
-        "welfare_status",
-        {"age": 45, "household_size": 3, "household_income": 1800000, "assets": 10000000},
+    await chat.answer_until(
+        "welfare_status", {"age": 45, "household_size": 3, "household_income": 1800000, "assets": 10000000}
     )
     c = chat.consultation()
     assert c is not None
@@ -178,7 +166,7 @@ async def test_english_flow(chat_factory: Any, elderly_alone: dict[str, Any]) ->
     assert "welfare guide" in shown[-1].text
     await chat.press("Self-check")
     await chat.press("Everything")
-    await _answer_until(chat, "age", elderly_alone)
+    await chat.answer_until("age", elderly_alone)
     shown = await chat.send("seventy")  # English number words are read and said back in English
     assert "Noted: Age: 70 years" in shown[-1].text
     await chat.press("Back")

@@ -141,12 +141,8 @@ async def test_the_benefits_question_has_the_none_button_its_text_names(
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    for _ in range(30):
-        c = chat.consultation()
-        assert c is not None and c.current_question is not None
-        if c.current_question == "welfare_status":
-            break
-        await chat.answer(elderly_alone.get(c.current_question))
+    await chat.answer_until("welfare_status", elderly_alone)
+    c = chat.consultation()
     assert c is not None and "없음" in chat.last().text
     assert ("없음", f"a:{c.id}:welfare_status:none") in chat.last().flat_buttons()
     await chat.press("없음")

@@ -9,16 +9,6 @@ from storage.models import Role
 from tests.handlers.harness import Chat
 
 
-async def _until_people_question(chat: Chat, profile: dict[str, Any]) -> str:
-    for _ in range(30):
-        c = chat.consultation()
-        assert c is not None and c.current_question is not None
-        if c.current_question in ("members", "household_size"):
-            return c.current_question
-        await chat.answer(profile.get(c.current_question))
-    raise AssertionError("neither members nor household_size was asked")
-
-
 async def test_one_message_answers_two_questions_is_said_back_and_back_takes_both_back(
     chat_factory: Any, elderly_alone: dict[str, Any]
 ) -> None:
@@ -26,7 +16,7 @@ async def test_one_message_answers_two_questions_is_said_back_and_back_takes_bot
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    asked = await _until_people_question(chat, elderly_alone)
+    asked = await chat.answer_until({"members", "household_size"}, elderly_alone)
     shown = await chat.send("네 혼자 살아요")
     c = chat.consultation()
     assert c is not None
@@ -46,12 +36,7 @@ async def test_a_figure_in_older_peoples_words_is_taken_and_said_back(
     await chat.send("/start")
     await chat.press("자가진단")
     await chat.press("전체")
-    for _ in range(30):
-        c = chat.consultation()
-        assert c is not None and c.current_question is not None
-        if c.current_question == "household_income":
-            break
-        await chat.answer(elderly_alone.get(c.current_question))
+    await chat.answer_until("household_income", elderly_alone)
     shown = await chat.send("한 육십오만원쯤?")
     c = chat.consultation()
     assert c is not None and c.answers["household_income"] == 650_000
