@@ -506,25 +506,16 @@ class Compiler:
 
 def _all_of(parts: tuple[TruthFn, ...]) -> Fn:
     """Kleene `and` over the parts, evaluated in order up to the first no (values.all_of, unrolled)."""
-
-    def logic(r: Run, p: Person | None) -> Value:
-        deps: frozenset[str] = V.NO_DEPS
-        unknown = False
-        for f in parts:
-            t = f(r, p)
-            tri = t.tri
-            if tri is Tri.NO:
-                return V.NO
-            if tri is Tri.UNKNOWN:
-                unknown = True
-                deps = deps | t.deps
-        return Truth(Tri.UNKNOWN, deps) if unknown else V.YES
-
-    return logic
+    return _kleene(parts, Tri.NO, V.NO, V.YES)
 
 
 def _any_of(parts: tuple[TruthFn, ...]) -> Fn:
     """Kleene `or` over the parts, evaluated in order up to the first yes (values.any_of, unrolled)."""
+    return _kleene(parts, Tri.YES, V.YES, V.NO)
+
+
+def _kleene(parts: tuple[TruthFn, ...], decisive: Tri, decided: Value, otherwise: Value) -> Fn:
+    """The first part that is `decisive` decides; else unknown (with what it waits for) or `otherwise`."""
 
     def logic(r: Run, p: Person | None) -> Value:
         deps: frozenset[str] = V.NO_DEPS
@@ -532,12 +523,12 @@ def _any_of(parts: tuple[TruthFn, ...]) -> Fn:
         for f in parts:
             t = f(r, p)
             tri = t.tri
-            if tri is Tri.YES:
-                return V.YES
+            if tri is decisive:
+                return decided
             if tri is Tri.UNKNOWN:
                 unknown = True
                 deps = deps | t.deps
-        return Truth(Tri.UNKNOWN, deps) if unknown else V.NO
+        return Truth(Tri.UNKNOWN, deps) if unknown else otherwise
 
     return logic
 

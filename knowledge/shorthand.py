@@ -34,6 +34,10 @@ class _Value:
 V: Final = _Value()
 
 _STUDENT: Final = {"employment": "student"}
+# Every syllable a Korean number word is made of (칠십이, 일흔두, 스물셋), Sino and native.
+NUMBER_SYLLABLES: Final = (
+    "일이삼사오육칠팔구십백열스물서른마흔쉰예순일흔여든아흔하나둘셋넷다섯여섯일곱여덟아홉한두세네"
+)
 _KOREAN_COUNT = r"(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
 
 # (pattern over one or more words, answers). Patterns are matched whole and case-insensitively.
@@ -46,7 +50,7 @@ TOKENS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(?:i\s*am|i'm)\s*(?P<v>\d+)", {"age": V}),
     # 칠십이세, 일흔두 살: the age question's parser reads the words and refuses what it cannot
     (
-        r"(?P<v>[일이삼사오육칠팔구십백스물서른마흔쉰예순일흔여든아흔하나둘셋넷다섯여섯일곱여덟아홉열두세네]+\s*(?:세|살))",
+        r"(?P<v>[" + NUMBER_SYLLABLES + r"]+\s*(?:세|살))",
         {"age": V},
     ),
     # household size

@@ -35,6 +35,7 @@ from knowledge.parsing import (
     parse_members,
     relations_said,
 )
+from knowledge.shorthand import NUMBER_SYLLABLES as _NUMBER_SYLLABLES
 from knowledge.shorthand import parse_shorthand
 from knowledge.text import Lang
 
@@ -93,9 +94,6 @@ _NONE_SAID: Final = re.compile(
     r"(?:[\s.!~,].*)?$",
     re.IGNORECASE,
 )
-_CHILD_BEFORE: Final = re.compile(
-    r"애|아이|아들|딸|자녀|손자|손녀|손주|아기|child|son|daughter|kid|baby|mother|father"
-)
 _AN_AGE: Final = re.compile(
     r"(?:만\s*)?\d{1,2}\s*(?:살|세|개월|months?|years?\s*old)"
     r"|(?:열|스물|스무)?(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉)\s*살|(?:열|스무)\s*살|돌\s*전|신생아"
@@ -112,9 +110,6 @@ _COUNT_OF_US: Final = re.compile(
 # Spoken endings a staff line does not have: 사별했어요 → 사별, 무자녀예요 → 무자녀.
 _WORD_ENDINGS: Final = re.compile(
     r"(?:했어요|했습니다|했어|했고|했는데|이었어요|였어요|이에요|예요|에요|이요|입니다|이고|인데요|인데|요)(?=[\s.,!?~]|$)"
-)
-_NUMBER_SYLLABLES: Final = (
-    "일이삼사오육칠팔구십백열스물서른마흔쉰예순일흔여든아흔하나둘셋넷다섯여섯일곱여덟아홉한두세네"
 )
 _NATIVE_START: Final = re.compile(r"하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|한|두|세|네|서이|너이")
 _LEADING_NUMBER: Final = re.compile(
