@@ -57,6 +57,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from bench import ROOT, load_profiles
+from bench.oracle import question_on_screen
 from knowledge.answers import person_label
 from knowledge.loader import load_manual
 from knowledge.manual import Manual
@@ -253,17 +254,10 @@ class Residents:
 
     def _question(self, shown: Any) -> tuple[int, str] | None:
         buttons = [data for _, data in shown.flat_buttons()]
-        skip = next((b for b in buttons if b.startswith("n:") and b.endswith(":skip")), None)
-        if skip is None:
+        found = question_on_screen(buttons, shown.text, self.by_text)
+        if found is None or found[1] is None:
             return None
-        cid = int(skip.split(":")[1])
-        for b in buttons:
-            if b[:2] in ("a:", "t:", "d:"):
-                return cid, b.split(":")[2]
-        for line in shown.text.split("\n"):
-            if line in self.by_text:
-                return cid, self.by_text[line]
-        return None
+        return found[0], found[1]
 
     def _typed(self, qid: str, value: Any) -> str:
         question = self.manual.questions[qid]

@@ -132,3 +132,20 @@ def _matches(value: Any, wanted: Any) -> bool:
     if isinstance(wanted, list):
         return value in wanted
     return bool(value == wanted)
+
+
+OnScreen = tuple[int, str | None]
+
+
+def question_on_screen(buttons: list[str], text: str, by_text: dict[str, str]) -> OnScreen | None:
+    """(consultation id, question id) of the question a message shows, read as a simulated resident
+    reads it: the consultation from its skip button, the question from an answer button or its text
+    (None when neither names it); None for a message that shows no question (the results)."""
+    skip = next((b for b in buttons if b.startswith("n:") and b.endswith(":skip")), None)
+    if skip is None:
+        return None
+    cid = int(skip.split(":")[1])
+    for b in buttons:
+        if b[:2] in ("a:", "t:", "d:"):
+            return cid, b.split(":")[2]
+    return cid, next((by_text[line] for line in text.split("\n") if line in by_text), None)

@@ -67,6 +67,7 @@ from bench.echo import (
     build_floor_application,
     build_step_application,
 )
+from bench.oracle import question_on_screen
 from knowledge.manual import Manual
 from knowledge.model import QuestionType
 from storage.db import Database, normalise_url
@@ -264,18 +265,12 @@ class Resident:
 
     def _question(self, chat_id: int) -> tuple[int, str] | None:
         """(consultation id, question id) of the question on screen, or None when it shows results."""
-        buttons = self._buttons(chat_id)
-        skip = next((b for b in buttons if b.startswith("n:") and b.endswith(":skip")), None)
-        if skip is None:
+        found = question_on_screen(self._buttons(chat_id), self.api.last(chat_id).text, self.by_text)
+        if found is None:
             return None
-        cid = int(skip.split(":")[1])
-        for b in buttons:
-            if b[:2] in ("a:", "t:", "d:"):
-                return cid, b.split(":")[2]
-        for line in self.api.last(chat_id).text.split("\n"):
-            if line in self.by_text:
-                return cid, self.by_text[line]
-        raise LookupError("a question message without a recognisable question")
+        if found[1] is None:
+            raise LookupError("a question message without a recognisable question")
+        return found[0], found[1]
 
     def _find(self, chat_id: int, prefix: str) -> str:
         found = next((b for b in self._buttons(chat_id) if b.startswith(prefix)), None)
