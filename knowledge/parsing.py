@@ -767,7 +767,10 @@ def _list_item(m: re.Match[str]) -> int:
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("답을 입력해 주세요.{example}", "Please type an answer{example}."),
-    "too_long": ("답이 너무 길어요. 짧게 입력해 주세요.", "That answer is too long; please keep it short."),
+    "too_long": (
+        "답이 너무 길어요. {limit}자 안으로 짧게 입력해 주세요.",
+        "That answer is too long; please keep it under {limit} characters.",
+    ),
     "int": ("숫자로 입력해 주세요.{example}", "Please type a number{example}."),
     "money": ("금액을 숫자로 입력해 주세요.{example}", "Please type an amount{example}."),
     "bool": ("'네' 또는 '아니요'로 답해 주세요.", "Please answer yes or no."),
@@ -865,7 +868,7 @@ def _not_understood(question: Question, err: ParseError, lang: Lang | str) -> st
     if err.problem == Problem.EMPTY:
         return message("empty", lang, example=example)
     if err.problem == Problem.TOO_LONG:
-        return message("too_long", lang) + hint
+        return message("too_long", lang, limit=MAX_LENGTH) + hint
     if err.problem == Problem.NEGATIVE:
         return _range_message(question, lang, each=question.type == QuestionType.INT_LIST)
     if err.problem == Problem.AMBIGUOUS:

@@ -563,6 +563,7 @@ def test_empty_and_too_long(manual):
     assert parse_answer(age, "", "en").error == f"Please type an answer, for example {age.example.en}."
     long = parse_answer(age, "7" * (MAX_LENGTH + 1), "ko")
     assert not long.ok and (long.error or "").startswith("답이 너무 길어요")
+    assert "200자" in (long.error or "")  # the limit is named
 
 
 def test_english_messages_for_numbers_are_english(manual):
