@@ -134,6 +134,8 @@ def show_answer(manual: Manual, key: str, value: Any, lang: Lang | str) -> str:
         label = choices.get(str(value))
         return label.get(lang) if label is not None else str(value)
     shown_unit = unit.get(lang) if unit else ""
+    if lang == Lang.EN and value == 1:
+        shown_unit = _ONE.get(shown_unit, shown_unit)  # 1 person, 1 year
     return f"{value}{shown_unit}" if lang == Lang.KO or not shown_unit else f"{value} {shown_unit}"
 
 
@@ -163,6 +165,7 @@ def answer_label(manual: Manual, key: str, lang: Lang | str) -> str:
     return key
 
 
+_ONE = {"people": "person", "persons": "person", "years": "year", "months": "month"}
 _VERSION_1 = {"lives_alone": ("혼자 삶", "lives alone")}
 
 
